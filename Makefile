@@ -1,0 +1,66 @@
+# Every target runs on Node 24 LTS: when the system Node is older than 22, a Node 24 binary is
+# bootstrapped from the npm registry into .tools/ and put first on PATH.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+SYSTEM_NODE_MAJOR := $(shell node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+ifeq ($(shell [ $(SYSTEM_NODE_MAJOR) -ge 22 ] && echo ok),ok)
+NODE_STAMP :=
+else
+NODE_STAMP := .tools/node/bin/node
+export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
+endif
+
+NODE_TEST := node --test --test-concurrency=1 --test-timeout=120000
+UNIT_TESTS := 'app/src/**/*.test.ts'
+INTEGRATION_TESTS := 'app/test/**/*.test.ts'
+E2E_TESTS := 'e2e/**/*.test.ts'
+
+.PHONY: help setup system-deps build typecheck test test-unit test-integration test-e2e demo run bench check-config docs clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+.tools/node/bin/node:
+	scripts/bootstrap-node.sh
+
+node_modules/.package-lock.json: package.json package-lock.json $(NODE_STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(NODE_STAMP) node_modules/.package-lock.json ## install Node 24 and the npm packages
+
+system-deps: ## install Debian packages (nginx, set-misc, redis, chromium, wrk)
+	scripts/install-system-deps.sh
+
+build: setup typecheck ## check the TypeScript (Node 24 runs it directly)
+
+typecheck: setup
+	npx tsc -p tsconfig.json
+
+test: setup system-deps typecheck ## run every check
+	$(NODE_TEST) $(UNIT_TESTS) $(INTEGRATION_TESTS) $(E2E_TESTS)
+
+test-unit: setup ## unit tests only
+	$(NODE_TEST) $(UNIT_TESTS)
+
+test-integration: setup ## in-process tests against a real OpenID Provider
+	$(NODE_TEST) $(INTEGRATION_TESTS)
+
+test-e2e: setup system-deps ## tests through real nginx and Chromium
+	$(NODE_TEST) $(E2E_TESTS)
+
+demo: setup system-deps typecheck ## start nginx + test IdP + demo app + gatehouse and print the URL
+	node e2e/stack/demo.ts
+
+run: setup ## start gatehouse alone, configured by the environment
+	node app/src/main.ts
+
+check-config: setup ## validate the environment's configuration and exit
+	node app/src/main.ts --check-config
+
+bench: setup system-deps ## load-test /oauth2/auth against a bare Node server
+	node bench/run-bench.ts
+
+clean: ## remove installed tools, packages and run state
+	rm -rf .tools node_modules .run
