@@ -1,0 +1,96 @@
+/**
+ * The whole request pipeline, top to bottom. /oauth2/auth is dispatched before Express: it is
+ * the hot path, and Express's routing and response helpers cost more than the check itself.
+ * Everything else goes through Express in the order below.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { AppDeps } from './deps.ts';
+import { AppError } from './errors.ts';
+import { createErrorHandler } from './http/error-handler.ts';
+import { requestIdOf } from './http/request-id.ts';
+import { ROUTES } from './http/routes.ts';
+import { createAuthCheck } from './routes/auth-check.ts';
+import { createHealthRoutes } from './routes/health.ts';
+import { createSignInRoutes } from './routes/sign-in.ts';
+import { createSignOutRoutes } from './routes/sign-out.ts';
+import { createUserinfoRoute } from './routes/userinfo.ts';
+
+function isAuthCheck(url: string | undefined): boolean {
+  return url === ROUTES.auth || (url !== undefined && url.startsWith(`${ROUTES.auth}?`));
+}
+
+/** Builds the main port's request listener. */
+export function buildApp(deps: AppDeps): RequestListener {
+  const authCheck = createAuthCheck(deps);
+  const health = createHealthRoutes(deps);
+  const signIn = createSignInRoutes(deps);
+  const signOut = createSignOutRoutes(deps);
+  const { metrics } = deps;
+
+  const web = express();
+  web.disable('x-powered-by');
+  web.set('etag', false);
+  web.set('query parser', false);
+
+  // Pre-route: request id, then metrics on finish (probes included, so a flapping probe is visible).
+  web.use((req: Request, res: Response, next: NextFunction) => {
+    res.locals.requestId = requestIdOf(req);
+    const end = metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const endpoint = req.route ? String(req.route.path) : 'other';
+      end({ endpoint });
+      metrics.httpRequests.inc({ endpoint, code: res.statusCode });
+    });
+    next();
+  });
+
+  // Probes first: they must answer even when everything behind them is unwell.
+  web.get(ROUTES.healthz, health.healthz);
+  web.get(ROUTES.readyz, health.readyz);
+
+  // Sign-in pages are per user and must never be cached by a proxy.
+  web.use((_req: Request, res: Response, next: NextFunction) => {
+    res.set('Cache-Control', 'no-store');
+    res.set('X-Content-Type-Options', 'nosniff');
+    res.set('Referrer-Policy', 'no-referrer');
+    next();
+  });
+  web.get(ROUTES.start, signIn.start);
+  web.get(ROUTES.callback, signIn.callback);
+  web.get(ROUTES.signOut, signOut.signOut);
+  web.get(ROUTES.signedOut, signOut.signedOut);
+  web.get(ROUTES.userinfo, createUserinfoRoute(deps));
+
+  web.use((req: Request) => {
+    throw new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`);
+  });
+  web.use(createErrorHandler(deps.logger));
+
+  return (req: IncomingMessage, res: ServerResponse) => {
+    if (isAuthCheck(req.url)) authCheck(req, res);
+    else web(req, res);
+  };
+}
+
+/** Builds the metrics port's listener: /metrics and nothing else. */
+export function buildMetricsApp(deps: Pick<AppDeps, 'metrics' | 'logger'>): RequestListener {
+  return (req, res) => {
+    if (req.method !== 'GET' || (req.url !== ROUTES.metrics && !req.url?.startsWith(`${ROUTES.metrics}?`))) {
+      res.statusCode = 404;
+      res.end('not found\n');
+      return;
+    }
+    deps.metrics.registry.metrics().then(
+      (body) => {
+        res.setHeader('Content-Type', deps.metrics.registry.contentType);
+        res.end(body);
+      },
+      (err: unknown) => {
+        deps.logger.error({ err: (err as Error).message }, 'metrics collection failed');
+        res.statusCode = 500;
+        res.end();
+      },
+    );
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * The state of a sign-in in progress. The PKCE verifier, nonce and return address are sealed into
+ * a cookie named after the state, so parallel sign-ins in several tabs never overwrite each
+ * other, and a one-time marker in the store makes each state usable once.
+ */
+import * as oidc from 'openid-client';
+import { AppError } from '../errors.ts';
+import { clearCookie, readCookies, serializeCookie } from '../http/cookies.ts';
+import type { Sealer } from '../session/seal.ts';
+import type { SessionStore } from '../session/store.ts';
+import type { LoginChecks } from './identity-provider.ts';
+
+const PURPOSE = 'login';
+const TAG_LENGTH = 16;
+const MAX_STATE = 512;
+
+interface SealedLogin {
+  s: string;
+  v: string;
+  n: string;
+  rd: string;
+  exp: number;
+}
+
+/** A started sign-in. */
+export interface StartedLogin {
+  readonly checks: LoginChecks;
+  readonly codeChallenge: string;
+  readonly setCookie: string;
+}
+
+/** A sign-in that came back and may be completed. */
+export interface ReturnedLogin {
+  readonly checks: LoginChecks;
+  readonly rd: string;
+  readonly clearCookie: string;
+}
+
+/** Options for the login-state cookies. */
+export interface LoginStateOptions {
+  readonly cookieName: string;
+  readonly domain: string | undefined;
+  readonly secure: boolean;
+  readonly timeoutMs: number;
+  readonly now: () => number;
+}
+
+/** Creates the begin/complete pair for sign-in state. */
+export function createLoginState(store: SessionStore, sealer: Sealer, options: LoginStateOptions) {
+  const cookieFor = (state: string): string => `${options.cookieName}_login_${state.slice(0, TAG_LENGTH)}`;
+  const attributes = { domain: options.domain, secure: options.secure };
+  const unknown = (why: string): AppError =>
+    new AppError('LOGIN_STATE_UNKNOWN', `sign-in state rejected: ${why}`, {
+      detail: 'This sign-in link is unknown, expired or was already used. Please start again.',
+    });
+
+  return {
+    /** Creates fresh state, nonce and PKCE verifier, and records the state as usable once. */
+    async begin(rd: string): Promise<StartedLogin> {
+      const checks: LoginChecks = {
+        state: oidc.randomState(),
+        nonce: oidc.randomNonce(),
+        codeVerifier: oidc.randomPKCECodeVerifier(),
+      };
+      const payload: SealedLogin = {
+        s: checks.state,
+        v: checks.codeVerifier,
+        n: checks.nonce,
+        rd,
+        exp: options.now() + options.timeoutMs,
+      };
+      await store.putOnce(`login:${checks.state}`, '1', options.timeoutMs);
+      const sealed = sealer.seal(Buffer.from(JSON.stringify(payload)), PURPOSE);
+      return {
+        checks,
+        codeChallenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
+        setCookie: serializeCookie(cookieFor(checks.state), sealed, {
+          ...attributes,
+          maxAgeSeconds: options.timeoutMs / 1000,
+        }),
+      };
+    },
+
+    /**
+     * Matches a callback's state to this browser's cookie and spends it.
+     * @throws AppError LOGIN_STATE_UNKNOWN for a missing, foreign, expired or replayed state
+     */
+    async complete(state: unknown, cookieHeader: string | undefined): Promise<ReturnedLogin> {
+      if (typeof state !== 'string' || state.length === 0 || state.length > MAX_STATE) throw unknown('no usable state');
+      const name = cookieFor(state);
+      const clear = clearCookie(name, attributes);
+      let payload: SealedLogin | undefined;
+      for (const value of readCookies(cookieHeader, name)) {
+        const opened = sealer.unseal(value, PURPOSE);
+        if (!opened) continue;
+        const parsed = JSON.parse(opened.toString()) as SealedLogin;
+        if (parsed.s === state) payload = parsed;
+      }
+      if (!payload) throw unknown('no sign-in cookie for this state in this browser');
+      if (payload.exp <= options.now()) throw unknown('sign-in took too long');
+      if ((await store.takeOnce(`login:${state}`)) === undefined) throw unknown('state already used or expired');
+      return { checks: { state, nonce: payload.n, codeVerifier: payload.v }, rd: payload.rd, clearCookie: clear };
+    },
+
+    /** The Set-Cookie that removes the login cookie of `state`, for failures before complete(). */
+    clearFor(state: unknown): string | undefined {
+      return typeof state === 'string' && state.length > 0 && state.length <= MAX_STATE
+        ? clearCookie(cookieFor(state), attributes)
+        : undefined;
+    },
+  };
+}
+
+/** The login-state operations. */
+export type LoginState = ReturnType<typeof createLoginState>;

@@ -1,0 +1,148 @@
+/**
+ * The IdentityProvider over openid-client: discovery in the background with retries (readiness
+ * waits for it), the authorization-code flow with PKCE, and ID token validation including the
+ * JWS signature against the provider's JWKS. openid-client errors are translated to AppErrors here.
+ */
+import * as oidc from 'openid-client';
+import type { Config } from '../config/config.ts';
+import { AppError } from '../errors.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import type { IdentityProvider, LoginChecks, TokenResult } from './identity-provider.ts';
+
+const MAX_RETRY_DELAY_MS = 30_000;
+
+/** openid-client failures that mean the ID token or response was not acceptable, not that the provider was down. */
+const VALIDATION_CODES = new Set([
+  'OAUTH_JWT_TIMESTAMP_CHECK_FAILED',
+  'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
+  'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED',
+  'OAUTH_KEY_SELECTION_FAILED',
+  'OAUTH_INVALID_RESPONSE',
+  'OAUTH_RESPONSE_IS_NOT_CONFORM',
+  'OAUTH_INVALID_REQUEST',
+  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+]);
+
+/** Maps an openid-client failure during the code exchange to the error catalogue. */
+export function translateExchangeError(err: unknown): AppError {
+  if (err instanceof oidc.ResponseBodyError) {
+    return new AppError('IDP_UNAVAILABLE', `token endpoint refused the code: ${err.error}`, {
+      cause: err,
+      detail: 'The identity provider did not accept the sign-in. Please try again.',
+    });
+  }
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && VALIDATION_CODES.has(code)) {
+    return new AppError('LOGIN_TOKEN_INVALID', `ID token rejected: ${(err as Error).message}`, { cause: err });
+  }
+  return new AppError('IDP_UNAVAILABLE', `code exchange failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+}
+
+/** Creates the provider client and starts discovery in the background. */
+export function createOidcClient(config: Config, logger: Logger, metrics: Metrics): IdentityProvider {
+  let configuration: oidc.Configuration | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const timeoutSeconds = Math.max(1, Math.ceil(config.oidc.timeoutMs / 1000));
+
+  const timed = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
+    const end = metrics.idpDuration.startTimer({ operation });
+    try {
+      const result = await work();
+      end({ outcome: 'success' });
+      return result;
+    } catch (err) {
+      end({ outcome: 'error' });
+      throw err;
+    }
+  };
+
+  const discover = async (attempt: number): Promise<void> => {
+    try {
+      const found = await timed('discovery', () =>
+        oidc.discovery(
+          config.oidc.issuerUrl,
+          config.oidc.clientId,
+          undefined,
+          oidc.ClientSecretBasic(config.oidc.clientSecret),
+          {
+            timeout: timeoutSeconds,
+            execute: config.oidc.allowInsecureHttp ? [oidc.allowInsecureRequests] : [],
+          },
+        ),
+      );
+      // Check the ID token's signature against the JWKS even though it arrives over the token endpoint.
+      oidc.enableNonRepudiationChecks(found);
+      configuration = found;
+      logger.info({ issuer: found.serverMetadata().issuer }, 'OpenID Provider discovery loaded');
+    } catch (err) {
+      if (closed) return;
+      const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** attempt);
+      logger.warn({ err: (err as Error).message, retryInMs: delay }, 'OpenID Provider discovery failed');
+      retryTimer = setTimeout(() => void discover(attempt + 1), delay);
+      retryTimer.unref();
+    }
+  };
+  void discover(0);
+
+  const ready = (): oidc.Configuration => {
+    if (!configuration) {
+      throw new AppError('IDP_UNAVAILABLE', 'OpenID Provider discovery has not loaded yet', {
+        detail: 'The identity provider cannot be reached right now. Please try again shortly.',
+      });
+    }
+    return configuration;
+  };
+
+  return {
+    isReady: () => configuration !== undefined,
+    authorizationUrl({ state, nonce, codeChallenge }) {
+      return oidc.buildAuthorizationUrl(ready(), {
+        redirect_uri: config.redirectUrl.href,
+        scope: config.oidc.scopes.join(' '),
+        response_type: 'code',
+        code_challenge: codeChallenge,
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+      });
+    },
+    async exchangeCode(callbackUrl: URL, checks: LoginChecks): Promise<TokenResult> {
+      const current = ready();
+      try {
+        const tokens = await timed('token', () =>
+          oidc.authorizationCodeGrant(current, callbackUrl, {
+            pkceCodeVerifier: checks.codeVerifier,
+            expectedState: checks.state,
+            expectedNonce: checks.nonce,
+            idTokenExpected: true,
+          }),
+        );
+        const claims = tokens.claims();
+        if (!claims || !tokens.id_token) throw new AppError('LOGIN_TOKEN_INVALID', 'token response has no ID token');
+        return {
+          claims: claims as Record<string, unknown>,
+          idToken: tokens.id_token,
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token,
+          expiresIn: tokens.expiresIn(),
+        };
+      } catch (err) {
+        throw err instanceof AppError ? err : translateExchangeError(err);
+      }
+    },
+    endSessionUrl({ idTokenHint, postLogoutRedirectUri, state }) {
+      if (!configuration?.serverMetadata().end_session_endpoint) return undefined;
+      return oidc.buildEndSessionUrl(configuration, {
+        id_token_hint: idTokenHint,
+        post_logout_redirect_uri: postLogoutRedirectUri,
+        state,
+      });
+    },
+    close() {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Builds the Config from the environment: the only place that reads environment variables or
+ * secret files. Every problem is collected and reported at once as one CONFIG_INVALID error.
+ */
+import { readFileSync } from 'node:fs';
+import { cleanEnv } from 'envalid';
+import { AppError } from '../errors.ts';
+import { ENV_SCHEMA, SECRET_VARIABLES } from './schema.ts';
+import { validateCrossField } from './validate.ts';
+import type { Config } from './config.ts';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Thrown with every problem found; `problems` holds one line per problem, each naming its variable. */
+export class ConfigError extends AppError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super('CONFIG_INVALID', `invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+/** Replaces each `<NAME>_FILE` with the file's content as `<NAME>`. */
+function resolveSecretFiles(env: Env, problems: string[]): Record<string, string | undefined> {
+  const resolved: Record<string, string | undefined> = { ...env };
+  for (const name of SECRET_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name]) {
+      problems.push(`${name} and ${name}_FILE are both set; set only one`);
+      continue;
+    }
+    try {
+      resolved[name] = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+      problems.push(`${name}_FILE: cannot read ${JSON.stringify(file)} (${reason})`);
+    }
+  }
+  return resolved;
+}
+
+function describe(name: string): string {
+  const spec = (ENV_SCHEMA as Record<string, { example?: string; desc?: string }>)[name];
+  const example = spec?.example ? ` (e.g. ${spec.example})` : '';
+  return `${spec?.desc ?? ''}${example}`;
+}
+
+/**
+ * Reads and validates the configuration.
+ * @param env - the environment, `process.env` by default
+ * @throws ConfigError listing every problem at once
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const resolved = resolveSecretFiles(env, problems);
+  const clean = cleanEnv(resolved, ENV_SCHEMA, {
+    reporter: ({ errors }) => {
+      for (const [name, error] of Object.entries(errors)) {
+        const what = error instanceof Error ? error.message : String(error);
+        const missing = error instanceof ReferenceError || /Missing/i.test(what);
+        problems.push(missing ? `${name} is required: ${describe(name)}` : `${name}: ${what}`);
+      }
+    },
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
+  const config = validateCrossField(clean, problems);
+  if (problems.length > 0 || !config) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value) && !(value instanceof URL)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

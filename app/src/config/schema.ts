@@ -1,0 +1,106 @@
+/**
+ * Every environment variable gatehouse reads, declared once with its description, example and
+ * default. The configuration reference in docs/configuration.md is generated from this table.
+ */
+import { bool, cleanEnv, port, str, url } from 'envalid';
+import { commaList, cookieKeys, duration, positiveInt, scopeList, urlWithPath } from './validators.ts';
+
+/** Variables that hold secrets: each may instead be given as `<NAME>_FILE`, a path to a mounted file. */
+export const SECRET_VARIABLES = ['GATEHOUSE_OIDC_CLIENT_SECRET', 'GATEHOUSE_COOKIE_SECRET'] as const;
+
+/** The envalid specification of the environment. */
+export const ENV_SCHEMA = {
+  GATEHOUSE_OIDC_ISSUER_URL: url({
+    desc: 'OpenID Provider issuer URL; discovery is read from <issuer>/.well-known/openid-configuration',
+    example: 'https://login.example.com/realms/main',
+  }),
+  GATEHOUSE_OIDC_CLIENT_ID: str({ desc: 'OAuth client id registered at the OpenID Provider', example: 'gatehouse' }),
+  GATEHOUSE_OIDC_CLIENT_SECRET: str({
+    desc: 'OAuth client secret (or GATEHOUSE_OIDC_CLIENT_SECRET_FILE)',
+    example: 'change-me',
+  }),
+  GATEHOUSE_OIDC_SCOPES: scopeList({
+    desc: 'Space-separated scopes to request; must include openid',
+    default: ['openid', 'profile', 'email'],
+    example: 'openid profile email groups',
+  }),
+  GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: bool({
+    desc: 'Allow an http:// issuer; only for a local test provider',
+    default: false,
+  }),
+  GATEHOUSE_OIDC_TIMEOUT: duration({
+    desc: 'Upper bound for each call to the OpenID Provider (discovery, token, JWKS)',
+    default: 5000,
+    example: '5s',
+  }),
+  GATEHOUSE_REDIRECT_URL: urlWithPath('/oauth2/callback')({
+    desc: 'The callback URL registered at the OpenID Provider; its path must be /oauth2/callback',
+    example: 'https://app.example.com/oauth2/callback',
+  }),
+  GATEHOUSE_POST_LOGOUT_REDIRECT_URL: str({
+    desc: 'post_logout_redirect_uri for RP-initiated logout; defaults to /oauth2/signed_out on the callback origin',
+    default: '',
+    example: 'https://app.example.com/oauth2/signed_out',
+  }),
+  GATEHOUSE_COOKIE_SECRET: cookieKeys({
+    desc: '32 random bytes, base64; several comma-separated keys rotate: the first seals, all unseal (or GATEHOUSE_COOKIE_SECRET_FILE)',
+    example: 'output of: head -c32 /dev/urandom | base64',
+  }),
+  GATEHOUSE_COOKIE_NAME: str({
+    desc: 'Session cookie name; gets the __Host- prefix when secure and no domain is set',
+    default: 'gatehouse',
+  }),
+  GATEHOUSE_COOKIE_DOMAIN: str({ desc: 'Cookie Domain attribute, to share a session across subdomains', default: '' }),
+  GATEHOUSE_COOKIE_SECURE: bool({ desc: 'Mark cookies Secure; turn off only for local http', default: true }),
+  GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: commaList({
+    desc: 'Hosts an absolute rd may point to; a leading dot (.example.com) allows subdomains',
+    default: [],
+    example: 'app.example.com,.apps.example.com',
+  }),
+  GATEHOUSE_LISTEN_HOST: str({ desc: 'Address the main and metrics ports bind to', default: '0.0.0.0' }),
+  GATEHOUSE_PORT: port({ desc: 'Main port: /oauth2/*, /healthz, /readyz', default: 4180 }),
+  GATEHOUSE_METRICS_PORT: port({ desc: 'Separate port serving only /metrics', default: 9180 }),
+  GATEHOUSE_SESSION_STORE: str({ desc: 'Where sessions live', choices: ['memory'], default: 'memory' }),
+  GATEHOUSE_SESSION_IDLE_TIMEOUT: duration({
+    desc: 'A session unused this long ends',
+    default: 8 * 3_600_000,
+    example: '8h',
+  }),
+  GATEHOUSE_SESSION_MAX_LIFETIME: duration({
+    desc: 'A session ends this long after sign-in, however active',
+    default: 24 * 3_600_000,
+    example: '24h',
+  }),
+  GATEHOUSE_SESSION_MAX_ENTRIES: positiveInt({
+    desc: 'Memory store bound; the least recently used session is dropped beyond it',
+    default: 100_000,
+  }),
+  GATEHOUSE_LOGIN_TIMEOUT: duration({
+    desc: 'How long a started sign-in may take at the OpenID Provider',
+    default: 600_000,
+    example: '10m',
+  }),
+  GATEHOUSE_SET_AUTHORIZATION_HEADER: str({
+    desc: 'Answer /oauth2/auth with Authorization: Bearer <token>',
+    choices: ['none', 'id_token', 'access_token'],
+    default: 'none',
+  }),
+  GATEHOUSE_SET_ACCESS_TOKEN_HEADER: bool({
+    desc: 'Answer /oauth2/auth with X-Auth-Request-Access-Token',
+    default: false,
+  }),
+  GATEHOUSE_SHUTDOWN_TIMEOUT: duration({
+    desc: 'On SIGTERM, how long in-flight requests may take before the process exits',
+    default: 20_000,
+    example: '20s',
+  }),
+  GATEHOUSE_LOG_LEVEL: str({
+    desc: 'Log level',
+    choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: 'info',
+  }),
+  GATEHOUSE_CONFIG_FILE: str({ desc: 'Optional YAML file with policies and mappings', default: '' }),
+};
+
+/** The environment after envalid has parsed it. */
+export type CleanedEnv = Readonly<ReturnType<typeof cleanEnv<typeof ENV_SCHEMA>>>;

@@ -1,0 +1,99 @@
+/**
+ * Rules that span several variables or need more than a type check. Each problem is appended
+ * to `problems` naming its variable; nothing throws here so that every problem is reported at once.
+ */
+import type { AuthorizationHeaderSource, Config, LogLevel } from './config.ts';
+import type { CleanedEnv } from './schema.ts';
+
+function checkHttpUrl(name: string, value: URL, allowHttp: boolean, problems: string[]): void {
+  if (value.protocol === 'https:') return;
+  if (value.protocol === 'http:' && allowHttp) return;
+  problems.push(
+    value.protocol === 'http:'
+      ? `${name} uses http:; use https: or set GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP=true for a local provider`
+      : `${name} must be an http(s) URL, got ${value.protocol}`,
+  );
+}
+
+function normaliseDomains(domains: readonly string[], problems: string[]): string[] {
+  return domains.map((domain) => {
+    const lower = domain.toLowerCase();
+    if (!/^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(lower) && lower !== 'localhost') {
+      problems.push(`GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: "${domain}" is not a host name (use app.example.com or .example.com)`);
+    }
+    return lower;
+  });
+}
+
+/**
+ * Applies the cross-field rules and shapes the Config.
+ * @returns the Config, or undefined when a problem makes it impossible to build
+ */
+export function validateCrossField(env: CleanedEnv, problems: string[]): Config | undefined {
+  const allowHttp = env.GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP;
+  const issuerUrl = new URL(env.GATEHOUSE_OIDC_ISSUER_URL);
+  const redirectUrl = env.GATEHOUSE_REDIRECT_URL;
+  checkHttpUrl('GATEHOUSE_OIDC_ISSUER_URL', issuerUrl, allowHttp, problems);
+  let postLogoutRedirectUrl = new URL('/oauth2/signed_out', redirectUrl);
+  if (env.GATEHOUSE_POST_LOGOUT_REDIRECT_URL) {
+    try {
+      postLogoutRedirectUrl = new URL(env.GATEHOUSE_POST_LOGOUT_REDIRECT_URL);
+      checkHttpUrl('GATEHOUSE_POST_LOGOUT_REDIRECT_URL', postLogoutRedirectUrl, true, problems);
+    } catch {
+      problems.push('GATEHOUSE_POST_LOGOUT_REDIRECT_URL is not a URL (e.g. https://app.example.com/oauth2/signed_out)');
+    }
+  }
+  const scopes = env.GATEHOUSE_OIDC_SCOPES;
+  const keys = env.GATEHOUSE_COOKIE_SECRET;
+  const domain = env.GATEHOUSE_COOKIE_DOMAIN.trim() || undefined;
+  const secure = env.GATEHOUSE_COOKIE_SECURE;
+  const baseName = env.GATEHOUSE_COOKIE_NAME;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(baseName)) {
+    problems.push('GATEHOUSE_COOKIE_NAME may hold only letters, digits, _ and -, at most 64 characters');
+  }
+  if (env.GATEHOUSE_SESSION_IDLE_TIMEOUT > env.GATEHOUSE_SESSION_MAX_LIFETIME) {
+    problems.push('GATEHOUSE_SESSION_IDLE_TIMEOUT must not exceed GATEHOUSE_SESSION_MAX_LIFETIME');
+  }
+  if (env.GATEHOUSE_PORT === env.GATEHOUSE_METRICS_PORT) {
+    problems.push('GATEHOUSE_METRICS_PORT must differ from GATEHOUSE_PORT: /metrics is never served on the main port');
+  }
+  const allowedRedirectDomains = normaliseDomains(env.GATEHOUSE_ALLOWED_REDIRECT_DOMAINS, problems);
+  if (problems.length > 0) return undefined;
+  return {
+    oidc: {
+      issuerUrl,
+      clientId: env.GATEHOUSE_OIDC_CLIENT_ID,
+      clientSecret: env.GATEHOUSE_OIDC_CLIENT_SECRET,
+      scopes,
+      allowInsecureHttp: allowHttp,
+      timeoutMs: env.GATEHOUSE_OIDC_TIMEOUT,
+    },
+    redirectUrl,
+    postLogoutRedirectUrl,
+    cookie: {
+      // The __Host- prefix pins the cookie to this exact host; browsers accept it only when Secure and without Domain.
+      name: secure && !domain ? `__Host-${baseName}` : baseName,
+      domain,
+      secure,
+      keys,
+    },
+    allowedRedirectDomains,
+    listenHost: env.GATEHOUSE_LISTEN_HOST,
+    port: env.GATEHOUSE_PORT,
+    metricsPort: env.GATEHOUSE_METRICS_PORT,
+    sessionStore: 'memory',
+    session: {
+      idleTimeoutMs: env.GATEHOUSE_SESSION_IDLE_TIMEOUT,
+      maxLifetimeMs: env.GATEHOUSE_SESSION_MAX_LIFETIME,
+      maxEntries: env.GATEHOUSE_SESSION_MAX_ENTRIES,
+      loginTimeoutMs: env.GATEHOUSE_LOGIN_TIMEOUT,
+    },
+    upstreamHeaders: {
+      authorization: env.GATEHOUSE_SET_AUTHORIZATION_HEADER as AuthorizationHeaderSource,
+      accessToken: env.GATEHOUSE_SET_ACCESS_TOKEN_HEADER,
+    },
+    shutdownTimeoutMs: env.GATEHOUSE_SHUTDOWN_TIMEOUT,
+    logLevel: env.GATEHOUSE_LOG_LEVEL as LogLevel,
+    configFile: env.GATEHOUSE_CONFIG_FILE || undefined,
+  };
+}

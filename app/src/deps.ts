@@ -1,0 +1,28 @@
+/** Everything the routes need, built once in main.ts and passed down. */
+import type { IdentityProvider } from './auth/identity-provider.ts';
+import type { Config } from './config/config.ts';
+import type { Logger } from './observability/logger.ts';
+import type { Metrics } from './observability/metrics.ts';
+import type { Sealer } from './session/seal.ts';
+import type { Sessions } from './session/sessions.ts';
+import type { SessionStore } from './session/store.ts';
+
+/** Process-wide state that changes at run time. */
+export interface Lifecycle {
+  /** Set on SIGTERM: readiness fails at once. */
+  shuttingDown: boolean;
+}
+
+/** The dependencies of the request pipeline. */
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly store: SessionStore;
+  readonly sealer: Sealer;
+  readonly sessions: Sessions;
+  readonly idp: IdentityProvider;
+  readonly lifecycle: Lifecycle;
+  /** The clock, for tests. */
+  readonly now: () => number;
+}

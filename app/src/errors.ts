@@ -1,0 +1,91 @@
+/**
+ * Every failure gatehouse reports has a stable code. The code decides the HTTP status here and
+ * nowhere else, so handlers throw and never pick a status themselves.
+ */
+
+/** The stable error codes; a `switch` over them narrows. */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'SESSION_MISSING'
+  | 'SESSION_INVALID'
+  | 'SESSION_EXPIRED'
+  | 'POLICY_DENIED'
+  | 'LOGIN_STATE_UNKNOWN'
+  | 'LOGIN_IDP_ERROR'
+  | 'LOGIN_TOKEN_INVALID'
+  | 'IDP_UNAVAILABLE'
+  | 'STORE_UNAVAILABLE'
+  | 'NOT_FOUND'
+  | 'INTERNAL';
+
+const STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  CONFIG_INVALID: 500,
+  SESSION_MISSING: 401,
+  SESSION_INVALID: 401,
+  SESSION_EXPIRED: 401,
+  POLICY_DENIED: 403,
+  LOGIN_STATE_UNKNOWN: 403,
+  LOGIN_IDP_ERROR: 403,
+  LOGIN_TOKEN_INVALID: 403,
+  IDP_UNAVAILABLE: 502,
+  STORE_UNAVAILABLE: 503,
+  NOT_FOUND: 404,
+  INTERNAL: 500,
+});
+
+/** Short, safe titles shown to people on error pages; never the internal message. */
+const TITLE: Readonly<Record<ErrorCode, string>> = Object.freeze({
+  CONFIG_INVALID: 'Configuration error',
+  SESSION_MISSING: 'Not signed in',
+  SESSION_INVALID: 'Not signed in',
+  SESSION_EXPIRED: 'Session expired',
+  POLICY_DENIED: 'Access denied',
+  LOGIN_STATE_UNKNOWN: 'Sign-in could not be completed',
+  LOGIN_IDP_ERROR: 'Sign-in failed at the identity provider',
+  LOGIN_TOKEN_INVALID: 'Sign-in could not be verified',
+  IDP_UNAVAILABLE: 'Identity provider unavailable',
+  STORE_UNAVAILABLE: 'Service unavailable',
+  NOT_FOUND: 'Not found',
+  INTERNAL: 'Internal error',
+});
+
+/** An error with a stable code; `detail` is safe to show to the user, `message` is for logs. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; detail?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.detail = options?.detail;
+  }
+
+  /** The HTTP status this error maps to. */
+  get status(): number {
+    return STATUS[this.code];
+  }
+
+  /** A short title for people. */
+  get title(): string {
+    return TITLE[this.code];
+  }
+}
+
+/** Turns anything thrown into an AppError, keeping unknown errors as `INTERNAL` with the original as cause. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof Error && err.name === 'StoreUnavailableError') {
+    return new AppError('STORE_UNAVAILABLE', err.message, { cause: err });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new AppError('INTERNAL', message, { cause: err });
+}
+
+/** The status for a code, for callers that answer without an error object. */
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+/** Every known code, for documentation and drift tests. */
+export const ERROR_CODES: readonly ErrorCode[] = Object.freeze(Object.keys(STATUS) as ErrorCode[]);

@@ -1,0 +1,31 @@
+/**
+ * The one place an error becomes a response: its status from the error catalogue, an HTML page
+ * or JSON by Accept, every value escaped, never a stack trace. 4xx log at info, 5xx at error.
+ */
+import type { NextFunction, Request, Response } from 'express';
+import { toAppError } from '../errors.ts';
+import type { Logger } from '../observability/logger.ts';
+import { renderPage } from './html-page.ts';
+
+/** Creates the Express error middleware. */
+export function createErrorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const error = toAppError(err);
+    const requestId = String(res.locals.requestId ?? '');
+    const status = error.status;
+    const entry = { requestId, code: error.code, status, path: req.path, err: error.message };
+    if (status >= 500) logger.error(entry, 'request failed');
+    else logger.info(entry, 'request refused');
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(status).set('Cache-Control', 'no-store');
+    const detail = error.detail ?? (status >= 500 ? 'Something went wrong on our side.' : error.title);
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.json({ error: error.code.toLowerCase(), message: detail, requestId });
+      return;
+    }
+    res.type('html').send(renderPage(error.title, [detail], requestId));
+  };
+}

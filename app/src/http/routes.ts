@@ -1,0 +1,12 @@
+/** Route paths, a contract with ingress annotations: they follow oauth2-proxy's so existing ones keep working. */
+export const ROUTES = Object.freeze({
+  auth: '/oauth2/auth',
+  start: '/oauth2/start',
+  callback: '/oauth2/callback',
+  signOut: '/oauth2/sign_out',
+  signedOut: '/oauth2/signed_out',
+  userinfo: '/oauth2/userinfo',
+  healthz: '/healthz',
+  readyz: '/readyz',
+  metrics: '/metrics',
+});

@@ -1,0 +1,71 @@
+/**
+ * Prometheus metrics, in a registry of their own so several instances (tests) never collide.
+ * Names follow Prometheus conventions: a `gatehouse_` prefix, base units, `_total` on counters.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Latency buckets in seconds, finer at the low end where /oauth2/auth lives. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** gatehouse's metrics. */
+export interface Metrics {
+  readonly registry: Registry;
+  readonly httpRequests: Counter<'endpoint' | 'code'>;
+  readonly httpDuration: Histogram<'endpoint'>;
+  readonly decisions: Counter<'result' | 'reason'>;
+  readonly logins: Counter<'stage' | 'reason'>;
+  readonly idpDuration: Histogram<'operation' | 'outcome'>;
+  readonly activeSessions: Gauge;
+}
+
+/**
+ * Creates the metrics.
+ * @param activeSessions - read when scraped, so the count is never stale and costs nothing per request
+ */
+export function createMetrics(activeSessions: () => number): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' });
+  return {
+    registry,
+    httpRequests: new Counter({
+      name: 'gatehouse_http_requests_total',
+      help: 'HTTP requests answered, by endpoint and status code',
+      labelNames: ['endpoint', 'code'],
+      registers: [registry],
+    }),
+    httpDuration: new Histogram({
+      name: 'gatehouse_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request, by endpoint',
+      labelNames: ['endpoint'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    decisions: new Counter({
+      name: 'gatehouse_auth_decisions_total',
+      help: 'Decisions of /oauth2/auth by result (allow, deny, unauthenticated, error) and reason code',
+      labelNames: ['result', 'reason'],
+      registers: [registry],
+    }),
+    logins: new Counter({
+      name: 'gatehouse_logins_total',
+      help: 'Sign-ins by stage (started, succeeded, failed) and, for failures, the reason code',
+      labelNames: ['stage', 'reason'],
+      registers: [registry],
+    }),
+    idpDuration: new Histogram({
+      name: 'gatehouse_idp_request_duration_seconds',
+      help: 'Calls to the OpenID Provider by operation and outcome',
+      labelNames: ['operation', 'outcome'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    activeSessions: new Gauge({
+      name: 'gatehouse_active_sessions',
+      help: 'Sessions currently held by this instance\'s store',
+      registers: [registry],
+      collect() {
+        this.set(activeSessions());
+      },
+    }),
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Reason codes carried by every decision. They appear in the log line and as the `reason` label
+ * of gatehouse_auth_decisions_total, so the set is closed and small.
+ */
+export const REASONS = Object.freeze({
+  noPolicy: 'no-policy',
+  groupOk: 'group-ok',
+  groupUnauthorized: 'group-unauthorized',
+  emailOk: 'email-ok',
+  emailUnauthorized: 'email-unauthorized',
+  emailDomainOk: 'email-domain-ok',
+  emailDomainUnauthorized: 'email-domain-unauthorized',
+  emailInvalid: 'email-invalid',
+  claimControlCharacter: 'claim-control-character',
+  sessionMissing: 'session-missing',
+  sessionInvalid: 'session-invalid',
+  sessionExpired: 'session-expired',
+  policyInvalid: 'policy-invalid',
+  storeUnavailable: 'store-unavailable',
+  internalError: 'internal-error',
+} as const);
+
+/** One reason code. */
+export type Reason = (typeof REASONS)[keyof typeof REASONS];

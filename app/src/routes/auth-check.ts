@@ -1,0 +1,108 @@
+/**
+ * GET /oauth2/auth — the ingress auth-url target and the hot path: every request to every
+ * protected app passes here. 200 with identity headers, 401 when not signed in (never a redirect
+ * or a page), 403 when signed in but not allowed (never 401, which would loop through sign-in),
+ * a fast 5xx when anything fails (closed). One store read, nothing else; no decision uses
+ * X-Forwarded-*, X-Request-ID or Host.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { AppDeps } from '../deps.ts';
+import { requestIdOf } from '../http/request-id.ts';
+import { decide } from '../policy/decide.ts';
+import { createQueryPolicyCache, PolicyQueryError } from '../policy/query-policy.ts';
+import { REASONS, type Reason } from '../policy/reasons.ts';
+import { isHeaderSafe } from '../session/identity-headers.ts';
+import type { SessionRecord } from '../session/session-record.ts';
+import { StoreUnavailableError } from '../session/store.ts';
+
+type Result = 'allow' | 'deny' | 'unauthenticated' | 'error';
+
+const UNAUTHENTICATED_REASON = {
+  missing: REASONS.sessionMissing,
+  invalid: REASONS.sessionInvalid,
+  expired: REASONS.sessionExpired,
+} as const;
+
+/** Creates the request handler for /oauth2/auth. */
+export function createAuthCheck(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const { sessions, metrics, logger, config } = deps;
+  const parsePolicy = createQueryPolicyCache();
+  const authorizationSource = config.upstreamHeaders.authorization;
+  const sendAccessToken = config.upstreamHeaders.accessToken;
+
+  const tokenHeaders = (res: ServerResponse, record: SessionRecord): void => {
+    const { idToken, accessToken } = record.tokens;
+    const bearer = authorizationSource === 'id_token' ? idToken : authorizationSource === 'access_token' ? accessToken : undefined;
+    if (bearer && isHeaderSafe(bearer)) res.setHeader('Authorization', `Bearer ${bearer}`);
+    if (sendAccessToken && accessToken && isHeaderSafe(accessToken)) res.setHeader('X-Auth-Request-Access-Token', accessToken);
+  };
+
+  const finish = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: number,
+    status: number,
+    result: Result,
+    reasons: readonly Reason[],
+    user: string | undefined,
+    err?: unknown,
+  ): void => {
+    if (status !== 200) res.setHeader('Cache-Control', 'no-store');
+    res.statusCode = status;
+    res.end();
+    const seconds = (performance.now() - started) / 1000;
+    metrics.httpRequests.inc({ endpoint: '/oauth2/auth', code: status });
+    metrics.httpDuration.observe({ endpoint: '/oauth2/auth' }, seconds);
+    for (const reason of reasons) metrics.decisions.inc({ result, reason });
+    const entry = { requestId: requestIdOf(req), status, result, reasons, user, ms: Math.round(seconds * 1e6) / 1e3 };
+    if (err) logger.error({ ...entry, err: (err as Error).message }, 'auth check failed');
+    else logger.info(entry, 'auth check');
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
+    let policy;
+    try {
+      const url = req.url ?? '';
+      const q = url.indexOf('?');
+      policy = parsePolicy(q === -1 ? '' : url.slice(q + 1));
+    } catch (err) {
+      // A broken route policy is a configuration fault: fail closed and say why in the log.
+      const reason = err instanceof PolicyQueryError ? REASONS.policyInvalid : REASONS.internalError;
+      return finish(req, res, started, 500, 'error', [reason], undefined, err);
+    }
+    let resolved;
+    try {
+      resolved = await sessions.resolve(req.headers.cookie);
+    } catch (err) {
+      const reason = err instanceof StoreUnavailableError ? REASONS.storeUnavailable : REASONS.internalError;
+      return finish(req, res, started, reason === REASONS.storeUnavailable ? 503 : 500, 'error', [reason], undefined, err);
+    }
+    if (resolved.state !== 'active') {
+      return finish(req, res, started, 401, 'unauthenticated', [UNAUTHENTICATED_REASON[resolved.state]], undefined);
+    }
+    const { record } = resolved;
+    const user = record.identity.user;
+    if (record.headerProblem !== undefined) {
+      logger.warn({ user, claim: record.headerProblem }, 'claim holds a control character; denying');
+      return finish(req, res, started, 403, 'deny', [REASONS.claimControlCharacter], user);
+    }
+    const decision = decide(policy, record.identity);
+    if (!decision.allow) return finish(req, res, started, 403, 'deny', decision.reasons, user);
+    for (const [name, value] of record.headers) res.setHeader(name, value);
+    if (authorizationSource !== 'none' || sendAccessToken) tokenHeaders(res, record);
+    return finish(req, res, started, 200, 'allow', decision.reasons, user);
+  };
+
+  return (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err: (err as Error)?.message }, 'auth check crashed');
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('Cache-Control', 'no-store');
+      }
+      res.end();
+    });
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * GET /oauth2/start (the auth-signin target) and GET /oauth2/callback: the authorization-code
+ * flow with PKCE S256, state and nonce, ending in a new session and a redirect to the validated rd.
+ */
+import type { Request, Response } from 'express';
+import { identityFromClaims } from '../auth/claims.ts';
+import { createLoginState } from '../auth/login-state.ts';
+import { validateRedirect } from '../auth/redirect.ts';
+import type { AppDeps } from '../deps.ts';
+import { AppError, toAppError } from '../errors.ts';
+import { firstQueryValue, rawQueryOf } from './query.ts';
+
+const MAX_IDP_ERROR_TEXT = 300;
+
+/** Creates the start and callback handlers. */
+export function createSignInRoutes(deps: AppDeps) {
+  const { config, idp, sessions, metrics, logger } = deps;
+  const loginState = createLoginState(deps.store, deps.sealer, {
+    cookieName: config.cookie.name,
+    domain: config.cookie.domain,
+    secure: config.cookie.secure,
+    timeoutMs: config.session.loginTimeoutMs,
+    now: deps.now,
+  });
+
+  const failed = (reason: string): void => metrics.logins.inc({ stage: 'failed', reason });
+
+  return {
+    async start(req: Request, res: Response): Promise<void> {
+      const rd = validateRedirect(firstQueryValue(req, 'rd'), config.allowedRedirectDomains);
+      if (!idp.isReady()) {
+        failed('idp-unavailable');
+        throw new AppError('IDP_UNAVAILABLE', 'sign-in started before discovery loaded', {
+          detail: 'The identity provider cannot be reached right now. Please try again shortly.',
+        });
+      }
+      const started = await loginState.begin(rd);
+      const url = idp.authorizationUrl({
+        state: started.checks.state,
+        nonce: started.checks.nonce,
+        codeChallenge: started.codeChallenge,
+      });
+      metrics.logins.inc({ stage: 'started', reason: '' });
+      res.append('Set-Cookie', started.setCookie).redirect(302, url.href);
+    },
+
+    async callback(req: Request, res: Response): Promise<void> {
+      const state = firstQueryValue(req, 'state');
+      const idpError = firstQueryValue(req, 'error');
+      const clearLogin = loginState.clearFor(state);
+      if (clearLogin) res.append('Set-Cookie', clearLogin);
+      if (idpError !== undefined) {
+        failed('idp-error');
+        const description = firstQueryValue(req, 'error_description') ?? '';
+        throw new AppError('LOGIN_IDP_ERROR', `provider returned error=${idpError.slice(0, 100)}`, {
+          detail: `The identity provider answered: ${idpError.slice(0, 100)}${description ? ` — ${description}` : ''}`.slice(
+            0,
+            MAX_IDP_ERROR_TEXT,
+          ),
+        });
+      }
+      let returned;
+      try {
+        returned = await loginState.complete(state, req.headers.cookie);
+      } catch (err) {
+        failed('state-unknown');
+        throw err;
+      }
+      // Rebuild the callback URL from configuration, never from the request's Host header.
+      const callbackUrl = new URL(config.redirectUrl.href);
+      callbackUrl.search = rawQueryOf(req);
+      let tokens;
+      try {
+        tokens = await idp.exchangeCode(callbackUrl, returned.checks);
+      } catch (err) {
+        const error = toAppError(err);
+        failed(error.code === 'LOGIN_TOKEN_INVALID' ? 'token-invalid' : 'exchange-failed');
+        throw error;
+      }
+      const identity = identityFromClaims(tokens.claims);
+      // Sign-in always starts a new session; any session this browser held before is ended.
+      const previous = await sessions.resolve(req.headers.cookie).catch(() => undefined);
+      if (previous?.state === 'active') await sessions.end(previous.id);
+      const sid = typeof tokens.claims.sid === 'string' ? tokens.claims.sid : undefined;
+      const { setCookie } = await sessions.create(
+        identity,
+        {
+          idToken: tokens.idToken,
+          accessToken: tokens.accessToken,
+          refreshToken: tokens.refreshToken,
+          accessTokenExpiresAt: tokens.expiresIn === undefined ? undefined : deps.now() + tokens.expiresIn * 1000,
+        },
+        sid,
+      );
+      metrics.logins.inc({ stage: 'succeeded', reason: '' });
+      logger.info({ user: identity.user, requestId: res.locals.requestId }, 'signed in');
+      res.append('Set-Cookie', setCookie).redirect(302, validateRedirect(returned.rd, config.allowedRedirectDomains));
+    },
+  };
+}

@@ -1,0 +1,82 @@
+/**
+ * Builds every part from a Config and starts both listeners. Tests start gatehouse in-process
+ * through this; main.ts adds argument handling and signals on top.
+ */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
+import { buildApp, buildMetricsApp } from '../app.ts';
+import { createOidcClient } from '../auth/oidc-client.ts';
+import type { Config } from '../config/config.ts';
+import type { AppDeps, Lifecycle } from '../deps.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { createSessionStore } from '../session/create-store.ts';
+import { createSealer } from '../session/seal.ts';
+import { createSessions } from '../session/sessions.ts';
+import { shutDown } from './shutdown.ts';
+
+// nginx forwards up to 4 × 8 KiB of request headers; Node's 16 KiB default would answer 431,
+// which ingress-nginx turns into a 500 for the user.
+const MAX_HEADER_BYTES = 64 * 1024;
+
+/** A running gatehouse. */
+export interface RunningServer {
+  readonly port: number;
+  readonly metricsPort: number;
+  readonly deps: AppDeps;
+  readonly logger: Logger;
+  /** Graceful stop: readiness fails, listeners close, in-flight requests finish (bounded), the store closes. */
+  stop(): Promise<void>;
+}
+
+/** Options for tests: a log destination and a clock. */
+export interface StartOptions {
+  readonly logDestination?: DestinationStream;
+  readonly now?: () => number;
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  server.listen(port, host);
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+/** Starts gatehouse with `config`. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const now = options.now ?? Date.now;
+  const store = createSessionStore(config);
+  const metrics = createMetrics(() => store.count());
+  const sealer = createSealer(config.cookie.keys);
+  const lifecycle: Lifecycle = { shuttingDown: false };
+  const deps: AppDeps = {
+    config,
+    logger,
+    metrics,
+    store,
+    sealer,
+    sessions: createSessions(config, store, sealer, now),
+    idp: createOidcClient(config, logger, metrics),
+    lifecycle,
+    now,
+  };
+  const main = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 }, buildApp(deps));
+  main.keepAliveTimeout = 65_000;
+  const metricsServer = createServer(buildMetricsApp(deps));
+  const port = await listen(main, config.port, config.listenHost);
+  const metricsPort = await listen(metricsServer, config.metricsPort, config.listenHost);
+  logger.info({ port, metricsPort, store: store.kind }, 'gatehouse listening');
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    metricsPort,
+    deps,
+    logger,
+    stop() {
+      stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs });
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createMemoryStore } from './memory-store.ts';
+import { runSessionStoreContract, sampleRecord } from './store.contract.ts';
+
+runSessionStoreContract('memory', async () => {
+  let clock = Date.now();
+  const store = createMemoryStore({ maxEntries: 100, now: () => clock });
+  return { store, advance: async (ms) => void (clock += ms) };
+});
+
+test('memory store drops the least recently used session beyond its bound', async () => {
+  const store = createMemoryStore({ maxEntries: 2 });
+  const record = sampleRecord(Date.now());
+  await store.set('a', record, 60_000);
+  await store.set('b', record, 60_000);
+  await store.get('a', 60_000);
+  await store.set('c', record, 60_000);
+  assert.ok(await store.get('a', 60_000), 'recently read session kept');
+  assert.equal(await store.get('b', 60_000), undefined, 'least recently used session dropped');
+  assert.equal(store.count(), 2);
+  await store.close();
+});

@@ -1,0 +1,90 @@
+/**
+ * A session store in this process's memory: bounded, with idle and absolute expiry. Sessions do
+ * not survive a restart and are not shared between replicas; use the Redis store for that.
+ */
+import type { SessionRecord } from './session-record.ts';
+import type { SessionStore } from './store.ts';
+
+interface Entry<T> {
+  value: T;
+  expiresAt: number;
+}
+
+/** Options of the memory store. */
+export interface MemoryStoreOptions {
+  /** Upper bound on sessions; beyond it the least recently used is dropped. */
+  readonly maxEntries: number;
+  /** How often expired entries are swept, in ms. */
+  readonly sweepIntervalMs?: number;
+  /** The clock, for tests. */
+  readonly now?: () => number;
+}
+
+/** Creates a memory store. */
+export function createMemoryStore(options: MemoryStoreOptions): SessionStore {
+  const now = options.now ?? Date.now;
+  // Map iteration order is insertion order; re-inserting on read makes the first key the least recently used.
+  const sessions = new Map<string, Entry<SessionRecord>>();
+  const onceValues = new Map<string, Entry<string>>();
+  const maxOnce = Math.max(1000, options.maxEntries);
+
+  const sweep = (): void => {
+    const t = now();
+    for (const [key, entry] of sessions) if (entry.expiresAt <= t) sessions.delete(key);
+    for (const [key, entry] of onceValues) if (entry.expiresAt <= t) onceValues.delete(key);
+  };
+  const timer = setInterval(sweep, options.sweepIntervalMs ?? 60_000);
+  timer.unref();
+
+  const evictBeyond = <T>(map: Map<string, Entry<T>>, max: number): void => {
+    while (map.size > max) {
+      const oldest = map.keys().next();
+      if (oldest.done) break;
+      map.delete(oldest.value);
+    }
+  };
+
+  return {
+    kind: 'memory',
+    async get(id, idleMs) {
+      const entry = sessions.get(id);
+      if (!entry) return undefined;
+      const t = now();
+      if (entry.expiresAt <= t || entry.value.expiresAt <= t) {
+        sessions.delete(id);
+        return undefined;
+      }
+      entry.expiresAt = Math.min(t + idleMs, entry.value.expiresAt);
+      sessions.delete(id);
+      sessions.set(id, entry);
+      return entry.value;
+    },
+    async set(id, record, idleMs) {
+      sessions.delete(id);
+      sessions.set(id, { value: record, expiresAt: Math.min(now() + idleMs, record.expiresAt) });
+      evictBeyond(sessions, options.maxEntries);
+    },
+    async delete(id) {
+      sessions.delete(id);
+    },
+    async putOnce(key, value, ttlMs) {
+      onceValues.set(key, { value, expiresAt: now() + ttlMs });
+      evictBeyond(onceValues, maxOnce);
+    },
+    async takeOnce(key) {
+      const entry = onceValues.get(key);
+      if (!entry) return undefined;
+      onceValues.delete(key);
+      return entry.expiresAt > now() ? entry.value : undefined;
+    },
+    async ping() {},
+    count() {
+      return sessions.size;
+    },
+    async close() {
+      clearInterval(timer);
+      sessions.clear();
+      onceValues.clear();
+    },
+  };
+}

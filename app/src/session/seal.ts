@@ -1,0 +1,60 @@
+/**
+ * Authenticated encryption (AES-256-GCM) for values that leave the server: cookies and the
+ * sealed state of a sign-out. The first key seals; every key is tried to unseal, so keys rotate
+ * without ending sessions. The purpose is bound in as associated data, so a value sealed for one
+ * cookie cannot be replayed as another.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+const VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const OVERHEAD = 1 + IV_BYTES + TAG_BYTES;
+
+/** Seals and unseals small values with a rotating key list. */
+export interface Sealer {
+  /** Encrypts `plaintext` for `purpose`; the result is URL- and cookie-safe. */
+  seal(plaintext: Buffer, purpose: string): string;
+  /** Decrypts a sealed value, or returns undefined for anything malformed, tampered or sealed for another purpose. */
+  unseal(sealed: string, purpose: string): Buffer | undefined;
+}
+
+/**
+ * Creates a sealer.
+ * @param keys - 32-byte keys; the first seals
+ * @throws Error when no key is given or a key is not 32 bytes
+ */
+export function createSealer(keys: readonly Buffer[]): Sealer {
+  if (keys.length === 0 || keys.some((key) => key.length !== 32)) {
+    throw new Error('sealer needs one or more 32-byte keys');
+  }
+  const sealKey = keys[0] as Buffer;
+  return {
+    seal(plaintext, purpose) {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', sealKey, iv);
+      cipher.setAAD(Buffer.from(purpose));
+      const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+      return Buffer.concat([Buffer.of(VERSION), iv, body, cipher.getAuthTag()]).toString('base64url');
+    },
+    unseal(sealed, purpose) {
+      if (sealed.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
+      const raw = Buffer.from(sealed, 'base64url');
+      if (raw.length < OVERHEAD || raw[0] !== VERSION) return undefined;
+      const iv = raw.subarray(1, 1 + IV_BYTES);
+      const body = raw.subarray(1 + IV_BYTES, raw.length - TAG_BYTES);
+      const tag = raw.subarray(raw.length - TAG_BYTES);
+      for (const key of keys) {
+        try {
+          const decipher = createDecipheriv('aes-256-gcm', key, iv);
+          decipher.setAAD(Buffer.from(purpose));
+          decipher.setAuthTag(tag);
+          return Buffer.concat([decipher.update(body), decipher.final()]);
+        } catch {
+          // Wrong key or tampered value: try the next key; none left means undefined below.
+        }
+      }
+      return undefined;
+    },
+  };
+}

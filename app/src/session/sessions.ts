@@ -1,0 +1,82 @@
+/**
+ * Sessions as the routes see them: create at sign-in, resolve a Cookie header on every check,
+ * end at sign-out. The cookie carries only the sealed session id and never changes after
+ * sign-in; everything else stays in the store.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.ts';
+import { readCookies, serializeCookie, clearCookie } from '../http/cookies.ts';
+import { buildIdentityHeaders } from './identity-headers.ts';
+import type { Sealer } from './seal.ts';
+import type { Identity, SessionRecord, SessionTokens } from './session-record.ts';
+import type { SessionStore } from './store.ts';
+
+const PURPOSE = 'session';
+
+/** What a Cookie header resolves to. */
+export type ResolvedSession =
+  | { readonly state: 'active'; readonly id: string; readonly record: SessionRecord }
+  | { readonly state: 'missing' | 'invalid' | 'expired' };
+
+/** Session operations for the routes. */
+export interface Sessions {
+  /** The session cookie's name as sent. */
+  readonly cookieName: string;
+  /** Stores a new session under a fresh id and returns its Set-Cookie value. */
+  create(identity: Identity, tokens: SessionTokens, sid: string | undefined): Promise<{ id: string; setCookie: string }>;
+  /** Resolves the session cookie(s) of a request; one store read at most per cookie. */
+  resolve(cookieHeader: string | undefined): Promise<ResolvedSession>;
+  /** Ends a session on the server. */
+  end(id: string): Promise<void>;
+  /** The Set-Cookie value that removes the session cookie. */
+  readonly clearSetCookie: string;
+}
+
+/** Creates the session operations over a store. */
+export function createSessions(config: Config, store: SessionStore, sealer: Sealer, now: () => number = Date.now): Sessions {
+  const { cookie, session } = config;
+  const cookieOptions = { domain: cookie.domain, secure: cookie.secure };
+  return {
+    cookieName: cookie.name,
+    clearSetCookie: clearCookie(cookie.name, cookieOptions),
+    async create(identity, tokens, sid) {
+      // A fresh random id for every sign-in: an id planted before sign-in can never become a session.
+      const id = randomBytes(24).toString('base64url');
+      const createdAt = now();
+      const { headers, problem } = buildIdentityHeaders(identity);
+      const record: SessionRecord = {
+        version: 1,
+        createdAt,
+        expiresAt: createdAt + session.maxLifetimeMs,
+        sid,
+        identity,
+        tokens,
+        headers,
+        headerProblem: problem,
+      };
+      await store.set(id, record, session.idleTimeoutMs);
+      const sealed = sealer.seal(Buffer.from(id), PURPOSE);
+      const setCookie = serializeCookie(cookie.name, sealed, {
+        ...cookieOptions,
+        maxAgeSeconds: session.maxLifetimeMs / 1000,
+      });
+      return { id, setCookie };
+    },
+    async resolve(cookieHeader) {
+      const values = readCookies(cookieHeader, cookie.name);
+      if (values.length === 0) return { state: 'missing' };
+      let sawValid = false;
+      for (const value of values) {
+        const id = sealer.unseal(value, PURPOSE)?.toString();
+        if (id === undefined) continue;
+        sawValid = true;
+        const record = await store.get(id, session.idleTimeoutMs);
+        if (record && record.expiresAt > now()) return { state: 'active', id, record };
+      }
+      return { state: sawValid ? 'expired' : 'invalid' };
+    },
+    async end(id) {
+      await store.delete(id);
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The contract suite every SessionStore passes. A store's test file calls
+ * `runSessionStoreContract` with a factory; the factory gets a controllable clock where the
+ * store supports one, and stores that keep time themselves (Redis) use short real waits.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import type { SessionRecord } from './session-record.ts';
+import type { SessionStore } from './store.ts';
+
+/** How the contract drives a store under test. */
+export interface StoreHarness {
+  readonly store: SessionStore;
+  /** Moves the store's notion of time forward by `ms` (a fake clock, or a real wait). */
+  advance(ms: number): Promise<void>;
+}
+
+/** A record for tests, expiring `lifetimeMs` after `now`. */
+export function sampleRecord(now: number, lifetimeMs = 3_600_000, sub = 'alice'): SessionRecord {
+  return {
+    version: 1,
+    createdAt: now,
+    expiresAt: now + lifetimeMs,
+    sid: `sid-${sub}`,
+    identity: { sub, user: sub, email: `${sub}@example.com`, groups: ['devs'], preferredUsername: sub },
+    tokens: { idToken: 'id.token.value', accessToken: 'at', refreshToken: 'rt', accessTokenExpiresAt: now + 300_000 },
+    headers: [['X-Auth-Request-User', sub]],
+    headerProblem: undefined,
+  };
+}
+
+const newId = (): string => randomBytes(16).toString('hex');
+
+/**
+ * Registers the contract tests.
+ * @param name - shown in the test names
+ * @param makeHarness - builds a fresh store for each test; `unit` is the smallest time step (ms) the store resolves
+ */
+export function runSessionStoreContract(
+  name: string,
+  makeHarness: () => Promise<StoreHarness>,
+  unit = 1000,
+): void {
+  describe(`SessionStore contract: ${name}`, () => {
+    const harnesses: StoreHarness[] = [];
+    const fresh = async (): Promise<StoreHarness> => {
+      const harness = await makeHarness();
+      harnesses.push(harness);
+      return harness;
+    };
+    after(async () => {
+      for (const harness of harnesses) await harness.store.close();
+    });
+
+    it('returns what was set, and undefined for an unknown id', async () => {
+      const { store } = await fresh();
+      const id = newId();
+      const record = sampleRecord(Date.now());
+      await store.set(id, record, 60 * unit);
+      assert.deepEqual(await store.get(id, 60 * unit), record);
+      assert.equal(await store.get(newId(), 60 * unit), undefined);
+    });
+
+    it('deletes, and deleting a missing id is fine', async () => {
+      const { store } = await fresh();
+      const id = newId();
+      await store.set(id, sampleRecord(Date.now()), 60 * unit);
+      await store.delete(id);
+      await store.delete(id);
+      assert.equal(await store.get(id, 60 * unit), undefined);
+    });
+
+    it('expires an idle session, and each read slides the idle expiry', async () => {
+      const { store, advance } = await fresh();
+      const idle = 2 * unit;
+      const slid = newId();
+      const left = newId();
+      await store.set(slid, sampleRecord(Date.now()), idle);
+      await store.set(left, sampleRecord(Date.now()), idle);
+      await advance(1.2 * unit);
+      assert.ok(await store.get(slid, idle), 'read within the idle window');
+      await advance(1.2 * unit);
+      assert.ok(await store.get(slid, idle), 'the read above slid the expiry');
+      assert.equal(await store.get(left, idle), undefined, 'the session never read again expired');
+    });
+
+    it('never returns a session past its absolute expiry, however active', async () => {
+      const { store, advance } = await fresh();
+      const id = newId();
+      await store.set(id, sampleRecord(Date.now(), 1.5 * unit), 10 * unit);
+      assert.ok(await store.get(id, 10 * unit));
+      await advance(2 * unit);
+      assert.equal(await store.get(id, 10 * unit), undefined);
+    });
+
+    it('gives a once-value to exactly one taker', async () => {
+      const { store } = await fresh();
+      const key = newId();
+      await store.putOnce(key, 'payload', 60 * unit);
+      const takes = await Promise.all([store.takeOnce(key), store.takeOnce(key), store.takeOnce(key)]);
+      assert.deepEqual(takes.filter((v) => v !== undefined), ['payload']);
+      assert.equal(await store.takeOnce(newId()), undefined);
+    });
+
+    it('expires an untaken once-value', async () => {
+      const { store, advance } = await fresh();
+      const key = newId();
+      await store.putOnce(key, 'payload', unit);
+      await advance(1.5 * unit);
+      assert.equal(await store.takeOnce(key), undefined);
+    });
+
+    it('answers ping when healthy', async () => {
+      const { store } = await fresh();
+      await store.ping();
+    });
+  });
+}
