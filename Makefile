@@ -62,5 +62,8 @@ check-config: setup ## validate the environment's configuration and exit
 bench: setup system-deps ## load-test /oauth2/auth against a bare Node server
 	node bench/run-bench.ts
 
+docs: setup ## regenerate docs/configuration.md from the schema
+	node scripts/render-docs.ts
+
 clean: ## remove installed tools, packages and run state
 	rm -rf .tools node_modules .run

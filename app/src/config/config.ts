@@ -44,4 +44,6 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly configFile: string | undefined;
+  /** The parsed GATEHOUSE_CONFIG_FILE, empty when none is set. */
+  readonly fileSettings: Readonly<Record<string, unknown>>;
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { cleanEnv } from 'envalid';
 import { AppError } from '../errors.ts';
+import { readConfigFile } from './config-file.ts';
 import { ENV_SCHEMA, SECRET_VARIABLES } from './schema.ts';
 import { validateCrossField } from './validate.ts';
 import type { Config } from './config.ts';
@@ -63,8 +64,9 @@ export function loadConfig(env: Env = process.env): Config {
       }
     },
   });
+  const file = clean.GATEHOUSE_CONFIG_FILE ? readConfigFile(clean.GATEHOUSE_CONFIG_FILE, problems) : {};
   if (problems.length > 0) throw new ConfigError(problems);
-  const config = validateCrossField(clean, problems);
+  const config = validateCrossField(clean, file, problems);
   if (problems.length > 0 || !config) throw new ConfigError(problems);
   return deepFreeze(config);
 }

@@ -29,7 +29,11 @@ function normaliseDomains(domains: readonly string[], problems: string[]): strin
  * Applies the cross-field rules and shapes the Config.
  * @returns the Config, or undefined when a problem makes it impossible to build
  */
-export function validateCrossField(env: CleanedEnv, problems: string[]): Config | undefined {
+export function validateCrossField(
+  env: CleanedEnv,
+  file: Readonly<Record<string, unknown>>,
+  problems: string[],
+): Config | undefined {
   const allowHttp = env.GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP;
   const issuerUrl = new URL(env.GATEHOUSE_OIDC_ISSUER_URL);
   const redirectUrl = env.GATEHOUSE_REDIRECT_URL;
@@ -95,5 +99,6 @@ export function validateCrossField(env: CleanedEnv, problems: string[]): Config 
     shutdownTimeoutMs: env.GATEHOUSE_SHUTDOWN_TIMEOUT,
     logLevel: env.GATEHOUSE_LOG_LEVEL as LogLevel,
     configFile: env.GATEHOUSE_CONFIG_FILE || undefined,
+    fileSettings: file,
   };
 }

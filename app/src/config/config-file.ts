@@ -1,0 +1,46 @@
+/**
+ * The optional YAML file named by GATEHOUSE_CONFIG_FILE, for settings too structured for the
+ * environment (policies and mappings build on it). Unknown keys are refused so a typo never
+ * silently drops a setting.
+ */
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+/** Top-level keys this version understands. */
+export const CONFIG_FILE_KEYS: readonly string[] = Object.freeze(['version']);
+
+/**
+ * Reads and checks the file; problems are appended, naming the file.
+ * @returns the parsed mapping (empty when the file is empty)
+ */
+export function readConfigFile(path: string, problems: string[]): Readonly<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    problems.push(`GATEHOUSE_CONFIG_FILE: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = parse(text, { maxAliasCount: 100 });
+  } catch (err) {
+    problems.push(`GATEHOUSE_CONFIG_FILE: ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    return {};
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    problems.push(`GATEHOUSE_CONFIG_FILE: ${path} must hold a YAML mapping at the top level`);
+    return {};
+  }
+  const settings = parsed as Record<string, unknown>;
+  for (const key of Object.keys(settings)) {
+    if (!CONFIG_FILE_KEYS.includes(key)) {
+      problems.push(`GATEHOUSE_CONFIG_FILE: unknown key "${key}" in ${path}; known keys: ${CONFIG_FILE_KEYS.join(', ')}`);
+    }
+  }
+  if ('version' in settings && settings.version !== 1) {
+    problems.push(`GATEHOUSE_CONFIG_FILE: version must be 1 in ${path}`);
+  }
+  return settings;
+}

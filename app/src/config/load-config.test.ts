@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './load-config.ts';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const valid = {
+  GATEHOUSE_OIDC_ISSUER_URL: 'https://login.example.com',
+  GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse',
+  GATEHOUSE_OIDC_CLIENT_SECRET: 's3cret',
+  GATEHOUSE_REDIRECT_URL: 'https://app.example.com/oauth2/callback',
+  GATEHOUSE_COOKIE_SECRET: KEY,
+};
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+test('a minimal environment gives secure defaults', () => {
+  const config = loadConfig(valid);
+  assert.equal(config.port, 4180);
+  assert.deepEqual(config.oidc.scopes, ['openid', 'profile', 'email']);
+  assert.equal(config.cookie.secure, true);
+  assert.equal(config.cookie.name, '__Host-gatehouse', '__Host- prefix when secure without a domain');
+  assert.equal(config.sessionStore, 'memory');
+  assert.equal(config.oidc.allowInsecureHttp, false);
+  assert.equal(config.postLogoutRedirectUrl.href, 'https://app.example.com/oauth2/signed_out');
+  assert.ok(Object.isFrozen(config) && Object.isFrozen(config.cookie));
+});
+
+test('a cookie domain or insecure cookies drop the __Host- prefix', () => {
+  assert.equal(loadConfig({ ...valid, GATEHOUSE_COOKIE_DOMAIN: '.example.com' }).cookie.name, 'gatehouse');
+  assert.equal(loadConfig({ ...valid, GATEHOUSE_COOKIE_SECURE: 'false' }).cookie.name, 'gatehouse');
+});
+
+test('every problem is reported at once, each naming its variable', () => {
+  const problems = problemsOf({
+    GATEHOUSE_OIDC_ISSUER_URL: 'not a url',
+    GATEHOUSE_COOKIE_SECRET: 'c2hvcnQ=',
+    GATEHOUSE_REDIRECT_URL: 'https://app.example.com/wrong',
+    GATEHOUSE_PORT: '70000',
+    GATEHOUSE_SESSION_STORE: 'postgres',
+    GATEHOUSE_OIDC_SCOPES: 'email',
+  });
+  for (const name of [
+    'GATEHOUSE_OIDC_ISSUER_URL',
+    'GATEHOUSE_OIDC_CLIENT_ID',
+    'GATEHOUSE_OIDC_CLIENT_SECRET',
+    'GATEHOUSE_COOKIE_SECRET',
+    'GATEHOUSE_REDIRECT_URL',
+    'GATEHOUSE_PORT',
+    'GATEHOUSE_SESSION_STORE',
+    'GATEHOUSE_OIDC_SCOPES',
+  ]) {
+    assert.ok(problems.some((p) => p.startsWith(name)), `${name} reported in:\n${problems.join('\n')}`);
+  }
+  assert.ok(problems.some((p) => p.includes('must be 32 bytes')));
+  assert.ok(problems.some((p) => p.includes('must end in /oauth2/callback')));
+});
+
+test('cross-field rules: http issuer, equal ports, idle beyond lifetime', () => {
+  const problems = problemsOf({
+    ...valid,
+    GATEHOUSE_OIDC_ISSUER_URL: 'http://idp.local',
+    GATEHOUSE_METRICS_PORT: '4180',
+    GATEHOUSE_SESSION_IDLE_TIMEOUT: '2d',
+    GATEHOUSE_SESSION_MAX_LIFETIME: '1d',
+  });
+  assert.equal(problems.length, 3, problems.join('\n'));
+  assert.ok(loadConfig({ ...valid, GATEHOUSE_OIDC_ISSUER_URL: 'http://idp.local', GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: 'true' }));
+});
+
+test('secrets can come from files, but not from both places', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+  const file = join(dir, 'secret');
+  writeFileSync(file, 'from-file\n');
+  const { GATEHOUSE_OIDC_CLIENT_SECRET: _omit, ...rest } = valid;
+  assert.equal(loadConfig({ ...rest, GATEHOUSE_OIDC_CLIENT_SECRET_FILE: file }).oidc.clientSecret, 'from-file');
+  assert.ok(problemsOf({ ...valid, GATEHOUSE_OIDC_CLIENT_SECRET_FILE: file })[0]?.includes('both set'));
+  assert.ok(problemsOf({ ...rest, GATEHOUSE_OIDC_CLIENT_SECRET_FILE: join(dir, 'missing') })[0]?.includes('ENOENT'));
+});
+
+test('several cookie keys rotate: all decoded, first seals', () => {
+  const second = Buffer.alloc(32, 9).toString('base64url');
+  const config = loadConfig({ ...valid, GATEHOUSE_COOKIE_SECRET: `${KEY}, ${second}` });
+  assert.equal(config.cookie.keys.length, 2);
+  assert.deepEqual(config.cookie.keys[1], Buffer.alloc(32, 9));
+});
+
+test('no problem message echoes a secret value', () => {
+  const secret = 'dGhpcy1pcy1ub3QtMzItYnl0ZXM=';
+  const problems = problemsOf({ ...valid, GATEHOUSE_COOKIE_SECRET: secret });
+  assert.ok(problems.every((p) => !p.includes(secret)));
+});
+
+test('GATEHOUSE_CONFIG_FILE must be readable YAML with known keys', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-file-'));
+  const write = (name: string, text: string): string => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  assert.deepEqual(loadConfig({ ...valid, GATEHOUSE_CONFIG_FILE: write('ok.yaml', 'version: 1\n') }).fileSettings, { version: 1 });
+  assert.ok(problemsOf({ ...valid, GATEHOUSE_CONFIG_FILE: write('bad.yaml', 'a: [\n') })[0]?.includes('not valid YAML'));
+  assert.ok(problemsOf({ ...valid, GATEHOUSE_CONFIG_FILE: write('list.yaml', '- 1\n') })[0]?.includes('mapping'));
+  assert.ok(problemsOf({ ...valid, GATEHOUSE_CONFIG_FILE: write('typo.yaml', 'polices: {}\n') })[0]?.includes('unknown key "polices"'));
+  assert.ok(problemsOf({ ...valid, GATEHOUSE_CONFIG_FILE: join(dir, 'nope.yaml') })[0]?.includes('ENOENT'));
+});

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { createSealer } from './seal.ts';
+
+const k1 = Buffer.alloc(32, 1);
+const k2 = Buffer.alloc(32, 2);
+
+test('round-trips and binds the purpose', () => {
+  const sealer = createSealer([k1]);
+  const sealed = sealer.seal(Buffer.from('session-id'), 'session');
+  assert.equal(sealer.unseal(sealed, 'session')?.toString(), 'session-id');
+  assert.equal(sealer.unseal(sealed, 'login'), undefined);
+  assert.notEqual(sealer.seal(Buffer.from('x'), 'session'), sealer.seal(Buffer.from('x'), 'session'), 'fresh IV each time');
+});
+
+test('rotation: old keys still unseal, only the first seals', () => {
+  const sealedWithOld = createSealer([k1]).seal(Buffer.from('v'), 'p');
+  const rotated = createSealer([k2, k1]);
+  assert.equal(rotated.unseal(sealedWithOld, 'p')?.toString(), 'v');
+  assert.equal(createSealer([k1]).unseal(rotated.seal(Buffer.from('v'), 'p'), 'p'), undefined);
+});
+
+test('tampered, truncated and garbage values unseal to undefined, never throw', () => {
+  const sealer = createSealer([k1]);
+  const sealed = sealer.seal(Buffer.from('session-id'), 'session');
+  const flipped = Buffer.from(sealed, 'base64url');
+  flipped[20] = (flipped[20] ?? 0) ^ 1;
+  assert.equal(sealer.unseal(flipped.toString('base64url'), 'session'), undefined);
+  assert.equal(sealer.unseal(sealed.slice(0, -4), 'session'), undefined);
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (garbage) => {
+      assert.equal(sealer.unseal(garbage, 'session'), undefined);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('refuses keys that are not 32 bytes', () => {
+  assert.throws(() => createSealer([]));
+  assert.throws(() => createSealer([Buffer.alloc(16)]));
+});
