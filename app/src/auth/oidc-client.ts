@@ -18,10 +18,8 @@ const VALIDATION_CODES = new Set([
   'OAUTH_JWT_CLAIM_COMPARISON_FAILED',
   'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED',
   'OAUTH_KEY_SELECTION_FAILED',
+  // Also raised for a bad JWS signature ("JWT signature verification failed").
   'OAUTH_INVALID_RESPONSE',
-  'OAUTH_RESPONSE_IS_NOT_CONFORM',
-  'OAUTH_INVALID_REQUEST',
-  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
 ]);
 
 /** Maps an openid-client failure during the code exchange to the error catalogue. */

@@ -47,7 +47,7 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const now = options.now ?? Date.now;
-  const store = createSessionStore(config);
+  const store = createSessionStore(config, now);
   const metrics = createMetrics(() => store.count());
   const sealer = createSealer(config.cookie.keys);
   const lifecycle: Lifecycle = { shuttingDown: false };

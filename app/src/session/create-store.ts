@@ -7,10 +7,10 @@ import type { SessionStore } from './store.ts';
  * Creates the configured store.
  * @throws Error for a store name the config should already have refused
  */
-export function createSessionStore(config: Config): SessionStore {
+export function createSessionStore(config: Config, now: () => number = Date.now): SessionStore {
   switch (config.sessionStore) {
     case 'memory':
-      return createMemoryStore({ maxEntries: config.session.maxEntries });
+      return createMemoryStore({ maxEntries: config.session.maxEntries, now });
     default:
       throw new Error(`unknown session store ${String(config.sessionStore)}`);
   }

@@ -1,0 +1,85 @@
+/**
+ * Starts gatehouse in-process against a real OpenID Provider (oidc-provider) on loopback, with a
+ * controllable clock and captured log lines, for the integration tests.
+ */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../../src/config/load-config.ts';
+import { startServer, type RunningServer } from '../../src/server/start-server.ts';
+import { startTestIdp, type TestIdp } from '../../../e2e/idp/test-idp.ts';
+import { freePorts } from '../../../e2e/support/ports.ts';
+import { signInOverHttp } from '../../../e2e/support/http-login.ts';
+import { httpRequest, type HttpRequestOptions, type HttpResponse } from '../../../e2e/support/http-client.ts';
+
+/** A running gatehouse with its IdP. */
+export interface Harness {
+  readonly baseUrl: string;
+  readonly metricsUrl: string;
+  readonly server: RunningServer;
+  readonly idp: TestIdp;
+  /** Parsed JSON log lines so far. */
+  readonly logs: Array<Record<string, unknown>>;
+  /** Moves gatehouse's clock forward. */
+  advance(ms: number): void;
+  /** Signs in over HTTP and returns the Cookie header for later requests. */
+  signIn(login: string, rd?: string): Promise<string>;
+  request(path: string, options?: HttpRequestOptions): Promise<HttpResponse>;
+  stop(): Promise<void>;
+}
+
+/** Starts a harness; `env` overrides the defaults. */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const [port, metricsPort] = await freePorts(2);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const clientSecret = randomBytes(16).toString('hex');
+  const idp = await startTestIdp({
+    clients: [
+      {
+        clientId: 'gatehouse',
+        clientSecret,
+        redirectUris: [`${baseUrl}/oauth2/callback`],
+        postLogoutRedirectUris: [`${baseUrl}/oauth2/signed_out`],
+      },
+    ],
+  });
+  const config = loadConfig({
+    GATEHOUSE_OIDC_ISSUER_URL: idp.issuer,
+    GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse',
+    GATEHOUSE_OIDC_CLIENT_SECRET: clientSecret,
+    GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: 'true',
+    GATEHOUSE_OIDC_SCOPES: 'openid profile email groups',
+    GATEHOUSE_REDIRECT_URL: `${baseUrl}/oauth2/callback`,
+    GATEHOUSE_COOKIE_SECRET: randomBytes(32).toString('base64'),
+    GATEHOUSE_COOKIE_SECURE: 'false',
+    GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: 'app.localtest,.example.com',
+    GATEHOUSE_LISTEN_HOST: '127.0.0.1',
+    GATEHOUSE_PORT: String(port),
+    GATEHOUSE_METRICS_PORT: String(metricsPort),
+    GATEHOUSE_LOG_LEVEL: 'debug',
+    ...env,
+  });
+  let offset = 0;
+  const logs: Array<Record<string, unknown>> = [];
+  const server = await startServer(config, {
+    now: () => Date.now() + offset,
+    logDestination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+  });
+  for (let i = 0; i < 100 && !server.deps.idp.isReady(); i++) await sleep(50);
+  if (!server.deps.idp.isReady()) throw new Error('discovery never loaded');
+  return {
+    baseUrl,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
+    server,
+    idp,
+    logs,
+    advance: (ms) => void (offset += ms),
+    async signIn(login, rd = '/') {
+      return (await signInOverHttp(baseUrl, { login, password: login, rd })).cookieHeader;
+    },
+    request: (path, options) => httpRequest(new URL(path, baseUrl), options),
+    async stop() {
+      await server.stop();
+      await idp.close();
+    },
+  };
+}
