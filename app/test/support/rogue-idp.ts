@@ -17,6 +17,8 @@ export interface RogueIdp {
   setRecipe(recipe: TokenRecipe): void;
   /** Tells the token endpoint which nonce the pending sign-in used. */
   setNonce(nonce: string): void;
+  /** Makes the token endpoint wait this long before answering. */
+  setTokenDelay(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startRogueIdp(clientId: string): Promise<RogueIdp> {
   const jwk = { ...(await exportJWK(trusted.publicKey)), kid: 'trusted', alg: 'RS256', use: 'sig' };
   let recipe: TokenRecipe = () => ({ claims: {} });
   let nonce = '';
+  let tokenDelayMs = 0;
   const server: Server = createServer((req, res) => {
     const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const json = (body: unknown): void => {
@@ -48,7 +51,8 @@ export async function startRogueIdp(clientId: string): Promise<RogueIdp> {
       json({ keys: [jwk] });
     } else if (req.url === '/token' && req.method === 'POST') {
       req.resume();
-      req.on('end', () => {
+      req.on('end', async () => {
+        if (tokenDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, tokenDelayMs));
         const { claims, signWithForeignKey } = recipe({ issuer, nonce });
         const now = Math.floor(Date.now() / 1000);
         new SignJWT({ sub: 'rogue', aud: clientId, iss: issuer, iat: now, exp: now + 300, nonce, ...claims })
@@ -66,6 +70,7 @@ export async function startRogueIdp(clientId: string): Promise<RogueIdp> {
     issuer: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     setRecipe: (next) => void (recipe = next),
     setNonce: (value) => void (nonce = value),
+    setTokenDelay: (ms) => void (tokenDelayMs = ms),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
