@@ -17,6 +17,8 @@ export interface Lifecycle {
 export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
+  /** The logger for the one line per /oauth2/auth check: fixed, secret-free fields, no redaction pass. */
+  readonly checkLogger: Logger;
   readonly metrics: Metrics;
   readonly store: SessionStore;
   readonly sealer: Sealer;

@@ -4,8 +4,14 @@ import type { IncomingMessage } from 'node:http';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The request's id: a well-formed X-Request-ID, or a new random one. */
+// A random per-process prefix and a counter: unique across replicas without a random draw per request.
+const PREFIX = randomBytes(6).toString('hex');
+let counter = 0;
+
+/** The request's id: a well-formed X-Request-ID, or a new unique one. */
 export function requestIdOf(req: IncomingMessage): string {
   const sent = req.headers['x-request-id'];
-  return typeof sent === 'string' && SAFE_ID.test(sent) ? sent : randomBytes(12).toString('hex');
+  if (typeof sent === 'string' && SAFE_ID.test(sent)) return sent;
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${PREFIX}-${counter.toString(36)}`;
 }

@@ -10,7 +10,7 @@ import { buildApp, buildMetricsApp } from '../app.ts';
 import { createOidcClient } from '../auth/oidc-client.ts';
 import type { Config } from '../config/config.ts';
 import type { AppDeps, Lifecycle } from '../deps.ts';
-import { createLogger, type Logger } from '../observability/logger.ts';
+import { createLogger, createStdoutDestination, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createSessionStore } from '../session/create-store.ts';
 import { createSealer } from '../session/seal.ts';
@@ -45,7 +45,9 @@ async function listen(server: Server, port: number, host: string): Promise<numbe
 
 /** Starts gatehouse with `config`. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
-  const logger = createLogger(config.logLevel, options.logDestination);
+  const stdout = options.logDestination ? undefined : createStdoutDestination();
+  const destination = options.logDestination ?? stdout;
+  const logger = createLogger(config.logLevel, destination);
   const now = options.now ?? Date.now;
   const store = createSessionStore(config, now);
   const metrics = createMetrics(() => store.count());
@@ -54,6 +56,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const deps: AppDeps = {
     config,
     logger,
+    checkLogger: createLogger(config.logLevel, destination, false),
     metrics,
     store,
     sealer,
@@ -75,7 +78,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     deps,
     logger,
     stop() {
-      stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs });
+      stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(() =>
+        stdout?.flushSync(),
+      );
       return stopping;
     },
   };

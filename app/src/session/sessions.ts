@@ -8,6 +8,7 @@ import type { Config } from '../config/config.ts';
 import { readCookies, serializeCookie, clearCookie } from '../http/cookies.ts';
 import { buildIdentityHeaders } from './identity-headers.ts';
 import type { Sealer } from './seal.ts';
+import { createSealedIdCache } from './sealed-id-cache.ts';
 import type { Identity, SessionRecord, SessionTokens } from './session-record.ts';
 import type { SessionStore } from './store.ts';
 
@@ -36,6 +37,15 @@ export interface Sessions {
 export function createSessions(config: Config, store: SessionStore, sealer: Sealer, now: () => number = Date.now): Sessions {
   const { cookie, session } = config;
   const cookieOptions = { domain: cookie.domain, secure: cookie.secure };
+  const opened = createSealedIdCache(Math.min(session.maxEntries, 50_000));
+  const idOf = (value: string): string | undefined => {
+    let id = opened.get(value);
+    if (id === undefined) {
+      id = sealer.unseal(value, PURPOSE)?.toString();
+      if (id !== undefined) opened.set(value, id);
+    }
+    return id;
+  };
   return {
     cookieName: cookie.name,
     clearSetCookie: clearCookie(cookie.name, cookieOptions),
@@ -67,7 +77,7 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
       if (values.length === 0) return { state: 'missing' };
       let sawValid = false;
       for (const value of values) {
-        const id = sealer.unseal(value, PURPOSE)?.toString();
+        const id = idOf(value);
         if (id === undefined) continue;
         sawValid = true;
         const record = await store.get(id, session.idleTimeoutMs);
