@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { StoreUnavailableError } from '../../src/session/store.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
 
 // The headers nginx's auth subrequest adds (ingress-nginx template), for realism.
@@ -139,6 +140,25 @@ describe('/oauth2/auth', () => {
     const all = JSON.stringify(h.logs);
     for (const secret of [/gatehouse=([^;]+)/.exec(bob)?.[1] ?? 'none', 'eyJ']) assert.ok(!all.includes(secret), secret);
   });
+  it('A4: fails closed with a fast 503 when the session store cannot be read, never a 200', async () => {
+    const store = h.server.deps.store;
+    const realGet = store.get;
+    store.get = async () => {
+      throw new StoreUnavailableError('store down');
+    };
+    try {
+      const res = await check('', { cookie: alice });
+      assert.equal(res.status, 503);
+      assert.equal(res.headers['x-auth-request-user'], undefined);
+      assert.equal(res.headers['cache-control'], 'no-store');
+      const ready = await h.request('/readyz');
+      assert.equal(ready.status, 200, 'readiness pings the store, which answers');
+    } finally {
+      store.get = realGet;
+    }
+    assert.equal((await check('', { cookie: alice })).status, 200);
+  });
+
   // These two move the clock: they run last.
   it('401 after the idle timeout, enforced on the server', async () => {
     const cookie = await h.signIn('alice');
