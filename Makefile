@@ -36,7 +36,7 @@ system-deps: ## install Debian packages (nginx, set-misc, redis, chromium, wrk)
 build: setup typecheck ## check the TypeScript (Node 24 runs it directly)
 
 typecheck: setup
-	npx tsc -p tsconfig.json
+	node node_modules/typescript/bin/tsc -p tsconfig.json
 
 test: setup system-deps typecheck ## run every check
 	$(NODE_TEST) $(UNIT_TESTS) $(INTEGRATION_TESTS) $(E2E_TESTS)

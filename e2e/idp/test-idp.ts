@@ -1,0 +1,114 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer } from 'node:http';
+import Provider from 'oidc-provider';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import { DEMO_USERS } from './demo-users.ts';
+import type { DemoUser } from './demo-users.ts';
+import { handleInteraction, isInteractionPath } from './interactions.ts';
+import { buildProviderConfiguration } from './provider-config.ts';
+import type { TestIdpClient } from './provider-config.ts';
+
+export { DEMO_USERS } from './demo-users.ts';
+export type { DemoUser } from './demo-users.ts';
+export type { TestIdpClient } from './provider-config.ts';
+
+/** Options of {@link startTestIdp}. */
+export interface StartTestIdpOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  host?: '127.0.0.1';
+  clients: TestIdpClient[];
+  /** Defaults to {@link DEMO_USERS}. */
+  users?: readonly DemoUser[];
+  /** Lifetime of access and ID tokens; default 300 s. */
+  accessTokenTtlSeconds?: number;
+}
+
+/** Token endpoint requests seen so far, failed ones included. */
+export interface TestIdpCounters {
+  tokenRequests: number;
+  authorizationCodeGrants: number;
+  refreshGrants: number;
+}
+
+/** A running test OpenID Provider. */
+export interface TestIdp {
+  /** `http://127.0.0.1:<port>`, also the base of every endpoint. */
+  issuer: string;
+  port: number;
+  counters: TestIdpCounters;
+  /** While `down` is true every request is answered 503, as from an IdP that is out of service. */
+  setDown(down: boolean): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a real OpenID Provider (oidc-provider v9) with its own login form, PKCE (S256)
+ * required, refresh tokens, RP-initiated and back-channel logout.
+ */
+export async function startTestIdp(options: StartTestIdpOptions): Promise<TestIdp> {
+  const host = options.host ?? '127.0.0.1';
+  const users = options.users ?? DEMO_USERS;
+  // Bound before the provider exists, so that port 0 works and the issuer names the real port.
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('test IdP has no port');
+  const issuer = `http://${host}:${address.port}`;
+
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'test-idp-rs256', use: 'sig', alg: 'RS256' };
+  const provider = new Provider(
+    issuer,
+    buildProviderConfiguration({
+      clients: options.clients,
+      users,
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
+      signingKey,
+    }),
+  );
+
+  const counters: TestIdpCounters = { tokenRequests: 0, authorizationCodeGrants: 0, refreshGrants: 0 };
+  // Both events fire before the response is written, so a client never sees a stale count.
+  const countGrant = (ctx: KoaContextWithOIDC): void => {
+    const grantType = ctx.oidc.params?.['grant_type'];
+    if (grantType === 'authorization_code') counters.authorizationCodeGrants++;
+    if (grantType === 'refresh_token') counters.refreshGrants++;
+  };
+  provider.on('grant.success', countGrant);
+  provider.on('grant.error', countGrant);
+
+  const callback = provider.callback();
+  let down = false;
+  server.on('request', (req, res) => {
+    if (down) {
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '1' });
+      res.end('test IdP is down\n');
+      return;
+    }
+    const path = new URL(req.url ?? '/', issuer).pathname;
+    if (req.method === 'POST' && path === '/token') counters.tokenRequests++;
+    if (isInteractionPath(path)) {
+      void handleInteraction(provider, users, req, res);
+    } else {
+      callback(req, res);
+    }
+  });
+
+  return {
+    issuer,
+    port: address.port,
+    counters,
+    setDown: (value) => {
+      down = value;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { startEchoApp } from '../upstream/echo-app.ts';
+import type { EchoApp } from '../upstream/echo-app.ts';
+import { startTestIdp } from '../idp/test-idp.ts';
+import type { TestIdp } from '../idp/test-idp.ts';
+import { startNginx } from '../nginx/start-nginx.ts';
+import type { NginxHandle } from '../nginx/start-nginx.ts';
+import { freePorts } from '../support/ports.ts';
+import { startGatehouse } from './gatehouse-process.ts';
+import type { GatehouseProcess } from './gatehouse-process.ts';
+
+/** Options of {@link startStack}; every port defaults to a free ephemeral one. */
+export interface StackOptions {
+  nginxPort?: number;
+  /** One port per gatehouse replica; default one replica. */
+  gatehousePorts?: number[];
+  /** Metrics ports, parallel to `gatehousePorts`. */
+  gatehouseMetricsPorts?: number[];
+  upstreamPort?: number;
+  idpPort?: number;
+  /** Lifetime of the IdP's access and ID tokens; default 300 s. */
+  accessTokenTtlSeconds?: number;
+  /** Added to (and overriding) the gatehouse settings, except the per-replica ports. */
+  gatehouseEnv?: Record<string, string>;
+}
+
+/** The running local stack: IdP, echo app, gatehouse replica(s) and nginx in front. */
+export interface Stack {
+  /** `http://localhost:<nginxPort>` */
+  baseUrl: string;
+  idp: TestIdp;
+  echo: EchoApp;
+  gatehouse: GatehouseProcess[];
+  nginx: NginxHandle;
+  /** The OIDC client registered for gatehouse at the IdP. */
+  client: { clientId: string; clientSecret: string };
+  /** The settings shared by every replica (without the per-replica ports). */
+  gatehouseEnv: Record<string, string>;
+  /** Stops everything, in reverse start order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts, in order, the test IdP, the echo app, gatehouse and nginx configured like
+ * ingress-nginx, all on loopback.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const replicas = options.gatehousePorts?.length ?? 1;
+  const [nginxPort = 0, upstreamPort = 0, ...pool] = await pickPorts([
+    options.nginxPort,
+    options.upstreamPort,
+    ...Array.from({ length: replicas }, (_, i) => options.gatehousePorts?.[i]),
+    ...Array.from({ length: replicas }, (_, i) => options.gatehouseMetricsPorts?.[i]),
+  ]);
+  const gatehousePorts = pool.slice(0, replicas);
+  const metricsPorts = pool.slice(replicas);
+  const baseUrl = `http://localhost:${nginxPort}`;
+  const client = { clientId: 'gatehouse', clientSecret: randomBytes(24).toString('base64url') };
+
+  const stoppers: Array<() => Promise<void>> = [];
+  const stop = async (): Promise<void> => {
+    for (const stopOne of stoppers.splice(0).reverse()) await stopOne();
+  };
+  try {
+    const idp = await startTestIdp({
+      port: options.idpPort ?? 0,
+      ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
+      clients: [
+        {
+          ...client,
+          redirectUris: [`${baseUrl}/oauth2/callback`],
+          postLogoutRedirectUris: [`${baseUrl}/oauth2/signed_out`],
+          // One URI per client: with several replicas the first one receives it.
+          backchannelLogoutUri: `http://127.0.0.1:${gatehousePorts[0]}/oauth2/backchannel_logout`,
+        },
+      ],
+    });
+    stoppers.push(() => idp.close());
+    const echo = await startEchoApp({ port: upstreamPort });
+    stoppers.push(() => echo.close());
+
+    const gatehouseEnv: Record<string, string> = {
+      GATEHOUSE_OIDC_ISSUER_URL: idp.issuer,
+      GATEHOUSE_OIDC_CLIENT_ID: client.clientId,
+      GATEHOUSE_OIDC_CLIENT_SECRET: client.clientSecret,
+      GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: 'true',
+      GATEHOUSE_OIDC_SCOPES: 'openid profile email groups offline_access',
+      GATEHOUSE_REDIRECT_URL: `${baseUrl}/oauth2/callback`,
+      GATEHOUSE_COOKIE_SECRET: randomBytes(32).toString('base64'),
+      GATEHOUSE_COOKIE_SECURE: 'false',
+      GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: 'localhost',
+      GATEHOUSE_LISTEN_HOST: '127.0.0.1',
+      GATEHOUSE_LOG_LEVEL: 'info',
+      ...options.gatehouseEnv,
+    };
+    const gatehouse: GatehouseProcess[] = [];
+    for (const [i, port] of gatehousePorts.entries()) {
+      const metricsPort = metricsPorts[i] as number;
+      const replica = await startGatehouse({
+        port,
+        metricsPort,
+        // The ports come last: readiness is polled on exactly these.
+        env: { ...gatehouseEnv, GATEHOUSE_PORT: String(port), GATEHOUSE_METRICS_PORT: String(metricsPort) },
+      });
+      gatehouse.push(replica);
+      stoppers.push(() => replica.stop());
+    }
+
+    const nginx = await startNginx({ port: nginxPort, gatehousePorts, upstreamPort });
+    stoppers.push(() => nginx.stop());
+    return { baseUrl, idp, echo, gatehouse, nginx, client, gatehouseEnv, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Fills the undefined entries with distinct free ports, avoiding the ones already given. */
+async function pickPorts(wanted: Array<number | undefined>): Promise<number[]> {
+  const missing = wanted.filter((p) => p === undefined).length;
+  const given = new Set(wanted.filter((p): p is number => p !== undefined));
+  const free = (await freePorts(missing + given.size)).filter((p) => !given.has(p));
+  return wanted.map((p) => p ?? (free.shift() as number));
+}
