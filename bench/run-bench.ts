@@ -59,7 +59,7 @@ async function main(): Promise<void> {
         GATEHOUSE_LISTEN_HOST: '127.0.0.1',
         GATEHOUSE_PORT: String(port),
         GATEHOUSE_METRICS_PORT: String(metricsPort),
-        GATEHOUSE_LOG_LEVEL: 'info',
+        GATEHOUSE_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
       }),
       pinned('bench/bare-server.ts', [String(barePort)], {}),
     );
@@ -101,7 +101,9 @@ async function main(): Promise<void> {
     );
     if (ratio < TARGET_RATIO) process.exitCode = 1;
   } finally {
-    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(
+      children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)),
+    );
     await idp.close();
   }
 }

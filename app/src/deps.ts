@@ -1,6 +1,7 @@
 /** Everything the routes need, built once in main.ts and passed down. */
 import type { IdentityProvider } from './auth/identity-provider.ts';
 import type { Config } from './config/config.ts';
+import type { CheckLine } from './observability/check-log.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Sealer } from './session/seal.ts';
@@ -17,8 +18,8 @@ export interface Lifecycle {
 export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
-  /** The logger for the one line per /oauth2/auth check: fixed, secret-free fields, no redaction pass. */
-  readonly checkLogger: Logger;
+  /** Writes the one line per /oauth2/auth check. */
+  readonly checkLog: (line: CheckLine) => void;
   readonly metrics: Metrics;
   readonly store: SessionStore;
   readonly sealer: Sealer;

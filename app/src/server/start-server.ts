@@ -10,6 +10,7 @@ import { buildApp, buildMetricsApp } from '../app.ts';
 import { createOidcClient } from '../auth/oidc-client.ts';
 import type { Config } from '../config/config.ts';
 import type { AppDeps, Lifecycle } from '../deps.ts';
+import { createCheckLog } from '../observability/check-log.ts';
 import { createLogger, createStdoutDestination, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createSessionStore } from '../session/create-store.ts';
@@ -56,7 +57,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const deps: AppDeps = {
     config,
     logger,
-    checkLogger: createLogger(config.logLevel, destination, false),
+    checkLog: createCheckLog(destination ?? process.stdout, config.logLevel),
     metrics,
     store,
     sealer,

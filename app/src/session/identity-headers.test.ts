@@ -9,11 +9,8 @@ const base: Identity = { sub: 's', user: 'alice', email: 'alice@example.com', gr
 test('joins groups on one header and leaves out empty values', () => {
   const { headers, problem } = buildIdentityHeaders({ ...base, email: undefined, preferredUsername: '' });
   assert.equal(problem, undefined);
-  assert.deepEqual(headers, [
-    ['X-Auth-Request-User', 'alice'],
-    ['X-Auth-Request-Groups', 'admins,devs'],
-  ]);
-  assert.equal(buildIdentityHeaders({ ...base, groups: [] }).headers.some(([name]) => name === 'X-Auth-Request-Groups'), false);
+  assert.deepEqual(headers, ['X-Auth-Request-User', 'alice', 'X-Auth-Request-Groups', 'admins,devs']);
+  assert.equal(buildIdentityHeaders({ ...base, groups: [] }).headers.includes('X-Auth-Request-Groups'), false);
 });
 
 test('a control character in any claim yields no headers and names the claim', () => {
@@ -27,9 +24,10 @@ test('every header value built is accepted by Node and free of CR/LF', () => {
     fc.property(fc.string({ unit: 'binary' }), fc.array(fc.string({ unit: 'binary' }), { maxLength: 3 }), (text, groups) => {
       const { headers } = buildIdentityHeaders({ ...base, user: text, preferredUsername: text, groups });
       const probe = new Headers();
-      for (const [name, value] of headers) {
+      for (let i = 0; i < headers.length; i += 2) {
+        const value = headers[i + 1] ?? '';
         assert.ok(!/[\r\n\u0000]/.test(value));
-        probe.set(name, value);
+        probe.set(headers[i] ?? '', value);
       }
     }),
     { numRuns: 2000 },

@@ -8,9 +8,9 @@ import type { Identity } from './session-record.ts';
 // C0 controls, DEL and C1 controls: CR/LF would split headers, the rest confuse parsers and logs.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-/** The headers and, when a claim is unusable, which one. */
+/** The headers as a flat name, value… list and, when a claim is unusable, which one. */
 export interface IdentityHeaders {
-  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly headers: readonly string[];
   readonly problem: string | undefined;
 }
 
@@ -30,11 +30,11 @@ export function buildIdentityHeaders(identity: Identity): IdentityHeaders {
     ['X-Auth-Request-Groups', 'groups', identity.groups.length > 0 ? identity.groups.join(',') : undefined],
     ['X-Auth-Request-Preferred-Username', 'preferred_username', identity.preferredUsername],
   ];
-  const headers: Array<readonly [string, string]> = [];
+  const headers: string[] = [];
   for (const [header, claim, value] of candidates) {
     if (value === undefined || value === '') continue;
     if (CONTROL.test(value)) return { headers: [], problem: claim };
-    headers.push([header, toWire(value)]);
+    headers.push(header, toWire(value));
   }
   return { headers, problem: undefined };
 }

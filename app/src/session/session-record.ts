@@ -30,10 +30,10 @@ export interface SessionRecord {
   readonly identity: Identity;
   readonly tokens: SessionTokens;
   /**
-   * Identity headers for /oauth2/auth, computed once at sign-in so the hot path only copies them.
-   * Empty values are already left out.
+   * Identity headers for /oauth2/auth as a flat name, value, name, value… list, computed once at
+   * sign-in so the hot path hands it to writeHead as is. Empty values are already left out.
    */
-  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly headers: readonly string[];
   /** Set when a claim cannot be sent as a header (a control character); such a session is always denied. */
   readonly headerProblem: string | undefined;
 }

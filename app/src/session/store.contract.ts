@@ -25,7 +25,7 @@ export function sampleRecord(now: number, lifetimeMs = 3_600_000, sub = 'alice')
     sid: `sid-${sub}`,
     identity: { sub, user: sub, email: `${sub}@example.com`, groups: ['devs'], preferredUsername: sub },
     tokens: { idToken: 'id.token.value', accessToken: 'at', refreshToken: 'rt', accessTokenExpiresAt: now + 300_000 },
-    headers: [['X-Auth-Request-User', sub]],
+    headers: ['X-Auth-Request-User', sub],
     headerProblem: undefined,
   };
 }

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { createCheckLog } from './check-log.ts';
+
+test('writes one parseable JSON line with the decision and reasons', () => {
+  const lines: string[] = [];
+  const log = createCheckLog({ write: (l) => lines.push(l) }, 'info');
+  log({ requestId: 'r-1', status: 403, result: 'deny', reasons: ['group-unauthorized'], user: 'bob', ms: 0.25 });
+  log({ requestId: 'r-2', status: 401, result: 'unauthenticated', reasons: ['session-missing'], user: undefined, ms: 0.1 });
+  assert.equal(lines.length, 2);
+  const first = JSON.parse(lines[0] ?? '');
+  assert.equal(first.msg, 'auth check');
+  assert.equal(first.level, 'info');
+  assert.deepEqual(first.reasons, ['group-unauthorized']);
+  assert.equal(first.user, 'bob');
+  assert.ok(!Number.isNaN(Date.parse(first.time)));
+  assert.equal(JSON.parse(lines[1] ?? '').user, undefined);
+});
+
+test('stays valid JSON on one line whatever the user name holds', () => {
+  fc.assert(
+    fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (user, requestId) => {
+      const lines: string[] = [];
+      createCheckLog({ write: (l) => lines.push(l) }, 'debug')({ requestId, status: 200, result: 'allow', reasons: ['no-policy'], user, ms: 1 });
+      assert.equal(lines[0]?.split('\n').length, 2);
+      assert.equal(JSON.parse(lines[0] ?? '').user, user);
+    }),
+  );
+});
+
+test('writes nothing above info', () => {
+  const lines: string[] = [];
+  createCheckLog({ write: (l) => lines.push(l) }, 'warn')({ requestId: 'r', status: 200, result: 'allow', reasons: [], user: 'a', ms: 1 });
+  assert.equal(lines.length, 0);
+});
