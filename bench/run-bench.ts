@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestIdp } from '../e2e/idp/test-idp.ts';
 import { httpRequest } from '../e2e/support/http-client.ts';
 import { signInOverHttp } from '../e2e/support/http-login.ts';
+import { localGatehouseEnv } from '../e2e/support/gatehouse-env.ts';
 import { freePorts } from '../e2e/support/ports.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 
@@ -47,20 +48,14 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     children.push(
-      pinned('app/src/main.ts', [], {
-        GATEHOUSE_OIDC_ISSUER_URL: idp.issuer,
-        GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse',
-        GATEHOUSE_OIDC_CLIENT_SECRET: secret,
-        GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: 'true',
-        GATEHOUSE_OIDC_SCOPES: 'openid profile email groups',
-        GATEHOUSE_REDIRECT_URL: `${base}/oauth2/callback`,
-        GATEHOUSE_COOKIE_SECRET: randomBytes(32).toString('base64'),
-        GATEHOUSE_COOKIE_SECURE: 'false',
-        GATEHOUSE_LISTEN_HOST: '127.0.0.1',
-        GATEHOUSE_PORT: String(port),
-        GATEHOUSE_METRICS_PORT: String(metricsPort),
-        GATEHOUSE_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
-      }),
+      pinned(
+        'app/src/main.ts',
+        [],
+        localGatehouseEnv(
+          { issuer: idp.issuer, clientSecret: secret, origin: base, port, metricsPort },
+          { GATEHOUSE_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
+        ),
+      ),
       pinned('bench/bare-server.ts', [String(barePort)], {}),
     );
     await waitFor(`${base}/readyz`);

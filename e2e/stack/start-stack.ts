@@ -5,6 +5,7 @@ import { startTestIdp } from '../idp/test-idp.ts';
 import type { TestIdp } from '../idp/test-idp.ts';
 import { startNginx } from '../nginx/start-nginx.ts';
 import type { NginxHandle } from '../nginx/start-nginx.ts';
+import { localGatehouseEnv } from '../support/gatehouse-env.ts';
 import { freePorts } from '../support/ports.ts';
 import { startGatehouse } from './gatehouse-process.ts';
 import type { GatehouseProcess } from './gatehouse-process.ts';
@@ -79,20 +80,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const echo = await startEchoApp({ port: upstreamPort });
     stoppers.push(() => echo.close());
 
-    const gatehouseEnv: Record<string, string> = {
-      GATEHOUSE_OIDC_ISSUER_URL: idp.issuer,
-      GATEHOUSE_OIDC_CLIENT_ID: client.clientId,
-      GATEHOUSE_OIDC_CLIENT_SECRET: client.clientSecret,
-      GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: 'true',
-      GATEHOUSE_OIDC_SCOPES: 'openid profile email groups offline_access',
-      GATEHOUSE_REDIRECT_URL: `${baseUrl}/oauth2/callback`,
-      GATEHOUSE_COOKIE_SECRET: randomBytes(32).toString('base64'),
-      GATEHOUSE_COOKIE_SECURE: 'false',
-      GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: 'localhost',
-      GATEHOUSE_LISTEN_HOST: '127.0.0.1',
-      GATEHOUSE_LOG_LEVEL: 'info',
-      ...options.gatehouseEnv,
-    };
+    const gatehouseEnv = localGatehouseEnv(
+      { issuer: idp.issuer, clientSecret: client.clientSecret, origin: baseUrl },
+      {
+        GATEHOUSE_OIDC_SCOPES: 'openid profile email groups offline_access',
+        GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: 'localhost',
+        GATEHOUSE_LOG_LEVEL: 'info',
+        ...options.gatehouseEnv,
+      },
+    );
     const gatehouse: GatehouseProcess[] = [];
     for (const [i, port] of gatehousePorts.entries()) {
       const metricsPort = metricsPorts[i] as number;

@@ -3,12 +3,12 @@
  * issuer, audience, expiry and nonce. Each bad token gets a 403 page and no session.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import { httpRequest } from '../../../e2e/support/http-client.ts';
+import { localGatehouseEnv } from '../../../e2e/support/gatehouse-env.ts';
 import { freePorts } from '../../../e2e/support/ports.ts';
 import { startRogueIdp, type RogueIdp, type TokenRecipe } from '../support/rogue-idp.ts';
 
@@ -21,19 +21,9 @@ describe('ID token validation', () => {
     const [port, metricsPort] = await freePorts(2);
     base = `http://127.0.0.1:${port}`;
     server = await startServer(
-      loadConfig({
-        GATEHOUSE_OIDC_ISSUER_URL: idp.issuer,
-        GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse',
-        GATEHOUSE_OIDC_CLIENT_SECRET: 'secret',
-        GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: 'true',
-        GATEHOUSE_REDIRECT_URL: `${base}/oauth2/callback`,
-        GATEHOUSE_COOKIE_SECRET: randomBytes(32).toString('base64'),
-        GATEHOUSE_COOKIE_SECURE: 'false',
-        GATEHOUSE_LISTEN_HOST: '127.0.0.1',
-        GATEHOUSE_PORT: String(port),
-        GATEHOUSE_METRICS_PORT: String(metricsPort),
-        GATEHOUSE_LOG_LEVEL: 'silent',
-      }),
+      loadConfig(
+        localGatehouseEnv({ issuer: idp.issuer, clientSecret: 'secret', origin: base, port, metricsPort }, { GATEHOUSE_LOG_LEVEL: 'silent' }),
+      ),
     );
     for (let i = 0; i < 100 && !server.deps.idp.isReady(); i++) await sleep(20);
   });

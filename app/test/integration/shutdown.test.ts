@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { httpRequest } from '../../../e2e/support/http-client.ts';
+import { localGatehouseEnv } from '../../../e2e/support/gatehouse-env.ts';
 import { freePorts } from '../../../e2e/support/ports.ts';
 import { startHarness } from '../support/harness.ts';
 import { startRogueIdp } from '../support/rogue-idp.ts';
@@ -38,17 +38,7 @@ test('SIGTERM: no new connections, the in-flight request finishes, exit code 0',
   const child = spawn(process.execPath, [MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
-      GATEHOUSE_OIDC_ISSUER_URL: idp.issuer,
-      GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse',
-      GATEHOUSE_OIDC_CLIENT_SECRET: 'secret',
-      GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: 'true',
-      GATEHOUSE_REDIRECT_URL: `${base}/oauth2/callback`,
-      GATEHOUSE_COOKIE_SECRET: randomBytes(32).toString('base64'),
-      GATEHOUSE_COOKIE_SECURE: 'false',
-      GATEHOUSE_LISTEN_HOST: '127.0.0.1',
-      GATEHOUSE_PORT: String(port),
-      GATEHOUSE_METRICS_PORT: String(metricsPort),
-      GATEHOUSE_SHUTDOWN_TIMEOUT: '10s',
+      ...localGatehouseEnv({ issuer: idp.issuer, clientSecret: 'secret', origin: base, port, metricsPort }, { GATEHOUSE_SHUTDOWN_TIMEOUT: '10s' }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../src/config/load-config.ts';
 import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import { startTestIdp, type TestIdp } from '../../../e2e/idp/test-idp.ts';
+import { localGatehouseEnv } from '../../../e2e/support/gatehouse-env.ts';
 import { freePorts } from '../../../e2e/support/ports.ts';
 import { signInOverHttp } from '../../../e2e/support/http-login.ts';
 import { httpRequest, type HttpRequestOptions, type HttpResponse } from '../../../e2e/support/http-client.ts';
@@ -42,22 +43,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       },
     ],
   });
-  const config = loadConfig({
-    GATEHOUSE_OIDC_ISSUER_URL: idp.issuer,
-    GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse',
-    GATEHOUSE_OIDC_CLIENT_SECRET: clientSecret,
-    GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: 'true',
-    GATEHOUSE_OIDC_SCOPES: 'openid profile email groups',
-    GATEHOUSE_REDIRECT_URL: `${baseUrl}/oauth2/callback`,
-    GATEHOUSE_COOKIE_SECRET: randomBytes(32).toString('base64'),
-    GATEHOUSE_COOKIE_SECURE: 'false',
-    GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: 'app.localtest,.example.com',
-    GATEHOUSE_LISTEN_HOST: '127.0.0.1',
-    GATEHOUSE_PORT: String(port),
-    GATEHOUSE_METRICS_PORT: String(metricsPort),
-    GATEHOUSE_LOG_LEVEL: 'debug',
-    ...env,
-  });
+  const config = loadConfig(
+    localGatehouseEnv(
+      { issuer: idp.issuer, clientSecret, origin: baseUrl, port, metricsPort },
+      { GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: 'app.localtest,.example.com', GATEHOUSE_LOG_LEVEL: 'debug', ...env },
+    ),
+  );
   let offset = 0;
   const logs: Array<Record<string, unknown>> = [];
   const server = await startServer(config, {
