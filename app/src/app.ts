@@ -81,7 +81,7 @@ export function buildMetricsApp(deps: Pick<AppDeps, 'metrics' | 'logger'>): Requ
       res.end('not found\n');
       return;
     }
-    deps.metrics.registry.metrics().then(
+    deps.metrics.scrape().then(
       (body) => {
         res.setHeader('Content-Type', deps.metrics.registry.contentType);
         res.end(body);

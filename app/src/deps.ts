@@ -1,7 +1,7 @@
 /** Everything the routes need, built once in main.ts and passed down. */
 import type { IdentityProvider } from './auth/identity-provider.ts';
 import type { Config } from './config/config.ts';
-import type { CheckLine } from './observability/check-log.ts';
+import type { CheckLog } from './observability/check-log.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Sealer } from './session/seal.ts';
@@ -19,7 +19,7 @@ export interface AppDeps {
   readonly config: Config;
   readonly logger: Logger;
   /** Writes the one line per /oauth2/auth check. */
-  readonly checkLog: (line: CheckLine) => void;
+  readonly checkLog: CheckLog;
   readonly metrics: Metrics;
   readonly store: SessionStore;
   readonly sealer: Sealer;

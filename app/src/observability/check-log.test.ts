@@ -8,6 +8,10 @@ test('writes one parseable JSON line with the decision and reasons', () => {
   const log = createCheckLog({ write: (l) => lines.push(l) }, 'info');
   log({ requestId: 'r-1', status: 403, result: 'deny', reasons: ['group-unauthorized'], user: 'bob', ms: 0.25 });
   log({ requestId: 'r-2', status: 401, result: 'unauthenticated', reasons: ['session-missing'], user: undefined, ms: 0.1 });
+  assert.equal(lines.length, 0, 'batched until the end of this turn');
+  log.flush();
+  assert.equal(lines.length, 1, 'one write for the batch');
+  lines.splice(0, 1, ...(lines[0] ?? '').split('\n').filter(Boolean).map((l) => `${l}\n`));
   assert.equal(lines.length, 2);
   const first = JSON.parse(lines[0] ?? '');
   assert.equal(first.msg, 'auth check');
@@ -18,11 +22,20 @@ test('writes one parseable JSON line with the decision and reasons', () => {
   assert.equal(JSON.parse(lines[1] ?? '').user, undefined);
 });
 
+test('flushes by itself at the end of the event-loop turn', async () => {
+  const lines: string[] = [];
+  createCheckLog({ write: (l) => lines.push(l) }, 'info')({ requestId: 'r', status: 200, result: 'allow', reasons: ['no-policy'], user: 'a', ms: 1 });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(lines.length, 1);
+});
+
 test('stays valid JSON on one line whatever the user name holds', () => {
   fc.assert(
     fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (user, requestId) => {
       const lines: string[] = [];
-      createCheckLog({ write: (l) => lines.push(l) }, 'debug')({ requestId, status: 200, result: 'allow', reasons: ['no-policy'], user, ms: 1 });
+      const log = createCheckLog({ write: (l) => lines.push(l) }, 'debug');
+      log({ requestId, status: 200, result: 'allow', reasons: ['no-policy'], user, ms: 1 });
+      log.flush();
       assert.equal(lines[0]?.split('\n').length, 2);
       assert.equal(JSON.parse(lines[0] ?? '').user, user);
     }),
@@ -31,6 +44,8 @@ test('stays valid JSON on one line whatever the user name holds', () => {
 
 test('writes nothing above info', () => {
   const lines: string[] = [];
-  createCheckLog({ write: (l) => lines.push(l) }, 'warn')({ requestId: 'r', status: 200, result: 'allow', reasons: [], user: 'a', ms: 1 });
+  const log = createCheckLog({ write: (l) => lines.push(l) }, 'warn');
+  log({ requestId: 'r', status: 200, result: 'allow', reasons: [], user: 'a', ms: 1 });
+  log.flush();
   assert.equal(lines.length, 0);
 });

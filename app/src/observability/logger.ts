@@ -29,18 +29,12 @@ export const REDACTED_PATHS: readonly string[] = Object.freeze([
   'clientSecret',
 ]);
 
-/** How long a log line may wait in the buffer. */
-const FLUSH_INTERVAL_MS = 1000;
-
 /**
- * Standard output, buffered: lines are written in blocks of 4 KiB or at least once a second, which
- * keeps a write per check off the hot path. Shutdown flushes what is left.
+ * Standard output, written asynchronously: lines queue while a write is in progress instead of
+ * blocking the event loop. Shutdown flushes what is left.
  */
-export function createStdoutDestination(): DestinationStream & { flushSync(): void; flush(): void } {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  const timer = setInterval(() => destination.flush(), FLUSH_INTERVAL_MS);
-  timer.unref();
-  return destination;
+export function createStdoutDestination(): DestinationStream & { flushSync(): void } {
+  return pino.destination({ dest: 1, sync: false });
 }
 
 /**

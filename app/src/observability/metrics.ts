@@ -3,6 +3,7 @@
  * Names follow Prometheus conventions: a `gatehouse_` prefix, base units, `_total` on counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createTally, type Tally } from './tally.ts';
 
 /** Latency buckets in seconds, finer at the low end where /oauth2/auth lives. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -16,6 +17,12 @@ export interface Metrics {
   readonly logins: Counter<'stage' | 'reason'>;
   readonly idpDuration: Histogram<'operation' | 'outcome'>;
   readonly activeSessions: Gauge;
+  /** Hot-path counts of gatehouse_http_requests_total, folded in at scrape time. */
+  readonly authRequestTally: Tally<'endpoint' | 'code'>;
+  /** Hot-path counts of gatehouse_auth_decisions_total, folded in at scrape time. */
+  readonly decisionTally: Tally<'result' | 'reason'>;
+  /** The exposition text, after folding in the tallies. */
+  scrape(): Promise<string>;
 }
 
 /**
@@ -25,25 +32,36 @@ export interface Metrics {
 export function createMetrics(activeSessions: () => number): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'gatehouse_' });
+  const httpRequests = new Counter({
+    name: 'gatehouse_http_requests_total',
+    help: 'HTTP requests answered, by endpoint and status code',
+    labelNames: ['endpoint', 'code'] as const,
+    registers: [registry],
+  });
+  const decisions = new Counter({
+    name: 'gatehouse_auth_decisions_total',
+    help: 'Decisions of /oauth2/auth by result (allow, deny, unauthenticated, error) and reason code',
+    labelNames: ['result', 'reason'] as const,
+    registers: [registry],
+  });
+  const authRequestTally = createTally(httpRequests);
+  const decisionTally = createTally(decisions);
   return {
     registry,
-    httpRequests: new Counter({
-      name: 'gatehouse_http_requests_total',
-      help: 'HTTP requests answered, by endpoint and status code',
-      labelNames: ['endpoint', 'code'],
-      registers: [registry],
-    }),
+    httpRequests,
+    authRequestTally,
+    decisionTally,
+    decisions,
+    scrape() {
+      authRequestTally.flush();
+      decisionTally.flush();
+      return registry.metrics();
+    },
     httpDuration: new Histogram({
       name: 'gatehouse_http_request_duration_seconds',
       help: 'Time to answer an HTTP request, by endpoint',
       labelNames: ['endpoint'],
       buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    }),
-    decisions: new Counter({
-      name: 'gatehouse_auth_decisions_total',
-      help: 'Decisions of /oauth2/auth by result (allow, deny, unauthenticated, error) and reason code',
-      labelNames: ['result', 'reason'],
       registers: [registry],
     }),
     logins: new Counter({

@@ -79,9 +79,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     deps,
     logger,
     stop() {
-      stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(() =>
-        stdout?.flushSync(),
-      );
+      stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(() => {
+        deps.checkLog.flush();
+        stdout?.flushSync();
+      });
       return stopping;
     },
   };

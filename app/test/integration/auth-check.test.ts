@@ -125,6 +125,7 @@ describe('/oauth2/auth', () => {
     assert.equal(res.status, 403);
     assert.equal(res.headers['x-injected'], undefined);
     assert.equal(res.headers['x-auth-request-preferred-username'], undefined);
+    h.server.deps.checkLog.flush();
     const line = h.logs.find((l) => l.msg === 'auth check' && l.user === 'mallory');
     assert.deepEqual(line?.reasons, ['claim-control-character']);
   });
@@ -132,6 +133,7 @@ describe('/oauth2/auth', () => {
   it('logs one line per check with decision and reasons, and never a cookie or token', async () => {
     const before = h.logs.length;
     await check('?allowed_groups=admins', { cookie: bob });
+    h.server.deps.checkLog.flush();
     const lines = h.logs.slice(before).filter((l) => l.msg === 'auth check');
     assert.equal(lines.length, 1);
     assert.equal(lines[0]?.result, 'deny');

@@ -53,7 +53,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const logs: Array<Record<string, unknown>> = [];
   const server = await startServer(config, {
     now: () => Date.now() + offset,
-    logDestination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+    // A write may carry several lines (check lines are batched per event-loop turn).
+    logDestination: {
+      write: (chunk: string) => {
+        for (const line of chunk.split('\n')) if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      },
+    },
   });
   for (let i = 0; i < 100 && !server.deps.idp.isReady(); i++) await sleep(50);
   if (!server.deps.idp.isReady()) throw new Error('discovery never loaded');
