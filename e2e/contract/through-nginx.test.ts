@@ -125,3 +125,21 @@ describe('through nginx', () => {
     assert.ok(!res.body.includes('x-auth-request-user'));
   });
 });
+
+describe('through nginx, with the ID token configured as Authorization', () => {
+  let stack: Stack;
+  before(async () => {
+    stack = await startStack({ gatehouseEnv: { GATEHOUSE_SET_AUTHORIZATION_HEADER: 'id_token' } });
+  });
+  after(() => stack.stop());
+
+  it('C15: the upstream gets gatehouse\'s bearer token in place of the client\'s', async () => {
+    const { cookieHeader } = await signInOverHttp(stack.baseUrl, { login: 'alice', password: 'alice' });
+    const res = await httpRequest(`${stack.baseUrl}/`, {
+      headers: { accept: 'application/json', cookie: cookieHeader, authorization: 'Bearer forged' },
+    });
+    assert.equal(res.status, 200);
+    const headers = (JSON.parse(res.body) as { headers: Record<string, string> }).headers;
+    assert.match(headers.authorization ?? '', /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+  });
+});

@@ -69,6 +69,28 @@ describe('session endpoints', () => {
     assert.equal((await fetch(`${h.metricsUrl}/oauth2/auth`)).status, 404);
   });
 
+  it('upstream tokens are sent only when configured (C15)', async () => {
+    const withTokens = await startHarness({ GATEHOUSE_SET_AUTHORIZATION_HEADER: 'id_token', GATEHOUSE_SET_ACCESS_TOKEN_HEADER: 'true' });
+    try {
+      const cookie = await withTokens.signIn('alice');
+      const res = await withTokens.request('/oauth2/auth', { headers: { cookie } });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.authorization ?? '', /^Bearer eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+      assert.ok((res.headers['x-auth-request-access-token'] ?? '').length > 10);
+    } finally {
+      await withTokens.stop();
+    }
+    const withAccess = await startHarness({ GATEHOUSE_SET_AUTHORIZATION_HEADER: 'access_token' });
+    try {
+      const cookie = await withAccess.signIn('alice');
+      const res = await withAccess.request('/oauth2/auth', { headers: { cookie } });
+      assert.match(res.headers.authorization ?? '', /^Bearer \S+$/);
+      assert.equal(res.headers['x-auth-request-access-token'], undefined);
+    } finally {
+      await withAccess.stop();
+    }
+  });
+
   it('unknown paths get a 404 without a stack trace', async () => {
     const res = await h.request('/nope', { headers: { accept: 'application/json' } });
     assert.equal(res.status, 404);
