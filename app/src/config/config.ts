@@ -6,6 +6,27 @@ export type AuthorizationHeaderSource = 'none' | 'id_token' | 'access_token';
 /** Log levels pino understands. */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
+/** A Redis node address. */
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** How to reach Redis. */
+export interface RedisConfig {
+  readonly mode: 'standalone' | 'sentinel' | 'cluster';
+  /** Standalone: the URL (credentials and database inside it). */
+  readonly url: URL | undefined;
+  readonly username: string | undefined;
+  readonly password: string | undefined;
+  readonly tls: boolean;
+  readonly sentinels: readonly RedisNode[];
+  readonly sentinelMaster: string | undefined;
+  readonly clusterNodes: readonly RedisNode[];
+  readonly keyPrefix: string;
+  readonly timeoutMs: number;
+}
+
 /** gatehouse's whole configuration. */
 export interface Config {
   readonly oidc: {
@@ -25,17 +46,23 @@ export interface Config {
     readonly secure: boolean;
     /** AEAD keys: the first seals, all unseal. */
     readonly keys: readonly Buffer[];
+    /** The mounted file the keys came from (GATEHOUSE_COOKIE_SECRET_FILE), watched for rotation. */
+    readonly keysFile: string | undefined;
   };
   readonly allowedRedirectDomains: readonly string[];
   readonly listenHost: string;
   readonly port: number;
   readonly metricsPort: number;
-  readonly sessionStore: 'memory';
+  readonly sessionStore: 'memory' | 'redis';
+  /** Set when sessionStore is redis. */
+  readonly redis: RedisConfig | undefined;
   readonly session: {
     readonly idleTimeoutMs: number;
     readonly maxLifetimeMs: number;
     readonly maxEntries: number;
     readonly loginTimeoutMs: number;
+    /** Access tokens are refreshed this long before they expire. */
+    readonly refreshBeforeExpiryMs: number;
   };
   readonly upstreamHeaders: {
     readonly authorization: AuthorizationHeaderSource;

@@ -113,3 +113,19 @@ test('GATEHOUSE_CONFIG_FILE must be readable YAML with known keys', () => {
   assert.ok(problemsOf({ ...valid, GATEHOUSE_CONFIG_FILE: write('typo.yaml', 'polices: {}\n') })[0]?.includes('unknown key "polices"'));
   assert.ok(problemsOf({ ...valid, GATEHOUSE_CONFIG_FILE: join(dir, 'nope.yaml') })[0]?.includes('ENOENT'));
 });
+
+test('redis: exactly one mode, valid URL and nodes', () => {
+  const redis = { ...valid, GATEHOUSE_SESSION_STORE: 'redis' };
+  const standalone = loadConfig({ ...redis, GATEHOUSE_REDIS_URL: 'rediss://user:pw@redis.local:6380/2' }).redis;
+  assert.equal(standalone?.mode, 'standalone');
+  assert.equal(standalone?.tls, true);
+  assert.equal(standalone?.keyPrefix, 'gatehouse:');
+  const sentinel = loadConfig({ ...redis, GATEHOUSE_REDIS_SENTINELS: 's1:26379, [::1]:26380', GATEHOUSE_REDIS_SENTINEL_MASTER: 'mymaster' }).redis;
+  assert.deepEqual(sentinel?.sentinels, [{ host: 's1', port: 26379 }, { host: '::1', port: 26380 }]);
+  assert.equal(loadConfig({ ...redis, GATEHOUSE_REDIS_CLUSTER_NODES: 'r0:6379,r1:6379' }).redis?.mode, 'cluster');
+  assert.equal(loadConfig(valid).redis, undefined);
+  assert.ok(problemsOf(redis)[0]?.includes('exactly one of'));
+  assert.ok(problemsOf({ ...redis, GATEHOUSE_REDIS_URL: 'http://x' }).some((p) => p.includes('GATEHOUSE_REDIS_URL must be')));
+  assert.ok(problemsOf({ ...redis, GATEHOUSE_REDIS_SENTINELS: 's1' }).some((p) => p.includes('not host:port')));
+  assert.ok(problemsOf({ ...redis, GATEHOUSE_REDIS_SENTINELS: 's1:1' }).some((p) => p.includes('SENTINEL_MASTER is required')));
+});

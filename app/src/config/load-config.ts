@@ -66,7 +66,7 @@ export function loadConfig(env: Env = process.env): Config {
   });
   const file = clean.GATEHOUSE_CONFIG_FILE ? readConfigFile(clean.GATEHOUSE_CONFIG_FILE, problems) : {};
   if (problems.length > 0) throw new ConfigError(problems);
-  const config = validateCrossField(clean, file, problems);
+  const config = validateCrossField(clean, file, problems, env.GATEHOUSE_COOKIE_SECRET_FILE || undefined);
   if (problems.length > 0 || !config) throw new ConfigError(problems);
   return deepFreeze(config);
 }

@@ -6,7 +6,7 @@ import { bool, cleanEnv, port, str, url } from 'envalid';
 import { commaList, cookieKeys, duration, positiveInt, scopeList, urlWithPath } from './validators.ts';
 
 /** Variables that hold secrets: each may instead be given as `<NAME>_FILE`, a path to a mounted file. */
-export const SECRET_VARIABLES = ['GATEHOUSE_OIDC_CLIENT_SECRET', 'GATEHOUSE_COOKIE_SECRET'] as const;
+export const SECRET_VARIABLES = ['GATEHOUSE_OIDC_CLIENT_SECRET', 'GATEHOUSE_COOKIE_SECRET', 'GATEHOUSE_REDIS_PASSWORD'] as const;
 
 /** The envalid specification of the environment. */
 export const ENV_SCHEMA = {
@@ -60,7 +60,44 @@ export const ENV_SCHEMA = {
   GATEHOUSE_LISTEN_HOST: str({ desc: 'Address the main and metrics ports bind to', default: '0.0.0.0' }),
   GATEHOUSE_PORT: port({ desc: 'Main port: /oauth2/*, /healthz, /readyz', default: 4180 }),
   GATEHOUSE_METRICS_PORT: port({ desc: 'Separate port serving only /metrics', default: 9180 }),
-  GATEHOUSE_SESSION_STORE: str({ desc: 'Where sessions live', choices: ['memory'], default: 'memory' }),
+  GATEHOUSE_SESSION_STORE: str({
+    desc: 'Where sessions live: memory (one replica) or redis (shared by every replica)',
+    choices: ['memory', 'redis'],
+    default: 'memory',
+  }),
+  GATEHOUSE_REDIS_URL: str({
+    desc: 'Standalone Redis: redis:// or rediss:// (TLS), with optional ACL user, password and database',
+    default: '',
+    example: 'rediss://gatehouse:secret@redis.auth.svc:6379/0',
+  }),
+  GATEHOUSE_REDIS_PASSWORD: str({
+    desc: 'Redis password when not in the URL, also used for Sentinel and Cluster nodes (or GATEHOUSE_REDIS_PASSWORD_FILE)',
+    default: '',
+  }),
+  GATEHOUSE_REDIS_USERNAME: str({ desc: 'Redis ACL user when not in the URL', default: '' }),
+  GATEHOUSE_REDIS_SENTINELS: commaList({
+    desc: 'Sentinel mode: the sentinels as host:port, comma-separated',
+    default: [],
+    example: 'sentinel-0:26379,sentinel-1:26379',
+  }),
+  GATEHOUSE_REDIS_SENTINEL_MASTER: str({ desc: 'Sentinel mode: the master name', default: '', example: 'mymaster' }),
+  GATEHOUSE_REDIS_CLUSTER_NODES: commaList({
+    desc: 'Cluster mode: seed nodes as host:port, comma-separated',
+    default: [],
+    example: 'redis-0:6379,redis-1:6379',
+  }),
+  GATEHOUSE_REDIS_TLS: bool({ desc: 'Use TLS for Sentinel and Cluster nodes (a rediss:// URL implies it)', default: false }),
+  GATEHOUSE_REDIS_KEY_PREFIX: str({ desc: 'Prefix of every Redis key gatehouse writes', default: 'gatehouse:' }),
+  GATEHOUSE_REDIS_TIMEOUT: duration({
+    desc: 'Upper bound for one Redis command; beyond it the check fails closed',
+    default: 500,
+    example: '500ms',
+  }),
+  GATEHOUSE_REFRESH_BEFORE_EXPIRY: duration({
+    desc: 'Refresh an access token on the server this long before it expires',
+    default: 60_000,
+    example: '60s',
+  }),
   GATEHOUSE_SESSION_IDLE_TIMEOUT: duration({
     desc: 'A session unused this long ends',
     default: 8 * 3_600_000,

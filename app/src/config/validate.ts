@@ -2,7 +2,7 @@
  * Rules that span several variables or need more than a type check. Each problem is appended
  * to `problems` naming its variable; nothing throws here so that every problem is reported at once.
  */
-import type { AuthorizationHeaderSource, Config, LogLevel } from './config.ts';
+import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
 import type { CleanedEnv } from './schema.ts';
 
 function checkHttpUrl(name: string, value: URL, allowHttp: boolean, problems: string[]): void {
@@ -25,6 +25,58 @@ function normaliseDomains(domains: readonly string[], problems: string[]): strin
   });
 }
 
+function parseNodes(name: string, entries: readonly string[], problems: string[]): RedisNode[] {
+  return entries.flatMap((entry) => {
+    const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) {
+      problems.push(`${name}: "${entry}" is not host:port`);
+      return [];
+    }
+    return [{ host: (match[1] as string).replace(/^\[|\]$/g, ''), port }];
+  });
+}
+
+function redisConfig(env: CleanedEnv, problems: string[]): RedisConfig | undefined {
+  if (env.GATEHOUSE_SESSION_STORE !== 'redis') return undefined;
+  const sentinels = parseNodes('GATEHOUSE_REDIS_SENTINELS', env.GATEHOUSE_REDIS_SENTINELS, problems);
+  const clusterNodes = parseNodes('GATEHOUSE_REDIS_CLUSTER_NODES', env.GATEHOUSE_REDIS_CLUSTER_NODES, problems);
+  const modes = [env.GATEHOUSE_REDIS_URL !== '', sentinels.length > 0, clusterNodes.length > 0].filter(Boolean).length;
+  if (modes !== 1) {
+    problems.push(
+      'GATEHOUSE_SESSION_STORE=redis needs exactly one of GATEHOUSE_REDIS_URL (standalone), GATEHOUSE_REDIS_SENTINELS (sentinel) or GATEHOUSE_REDIS_CLUSTER_NODES (cluster)',
+    );
+  }
+  let url: URL | undefined;
+  if (env.GATEHOUSE_REDIS_URL) {
+    try {
+      url = new URL(env.GATEHOUSE_REDIS_URL);
+      if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error('scheme');
+      if (url.pathname.length > 1 && !/^\/\d{1,2}$/.test(url.pathname)) {
+        problems.push('GATEHOUSE_REDIS_URL: the path must be a database number, e.g. /0');
+      }
+    } catch {
+      problems.push('GATEHOUSE_REDIS_URL must be redis://[user:password@]host:port[/db] or rediss://…');
+    }
+  }
+  if (sentinels.length > 0 && !env.GATEHOUSE_REDIS_SENTINEL_MASTER) {
+    problems.push('GATEHOUSE_REDIS_SENTINEL_MASTER is required with GATEHOUSE_REDIS_SENTINELS');
+  }
+  const mode = sentinels.length > 0 ? 'sentinel' : clusterNodes.length > 0 ? 'cluster' : 'standalone';
+  return {
+    mode,
+    url,
+    username: env.GATEHOUSE_REDIS_USERNAME || undefined,
+    password: env.GATEHOUSE_REDIS_PASSWORD || undefined,
+    tls: env.GATEHOUSE_REDIS_TLS || url?.protocol === 'rediss:',
+    sentinels,
+    sentinelMaster: env.GATEHOUSE_REDIS_SENTINEL_MASTER || undefined,
+    clusterNodes,
+    keyPrefix: env.GATEHOUSE_REDIS_KEY_PREFIX,
+    timeoutMs: env.GATEHOUSE_REDIS_TIMEOUT,
+  };
+}
+
 /**
  * Applies the cross-field rules and shapes the Config.
  * @returns the Config, or undefined when a problem makes it impossible to build
@@ -33,6 +85,7 @@ export function validateCrossField(
   env: CleanedEnv,
   file: Readonly<Record<string, unknown>>,
   problems: string[],
+  keysFile?: string,
 ): Config | undefined {
   const allowHttp = env.GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP;
   const issuerUrl = new URL(env.GATEHOUSE_OIDC_ISSUER_URL);
@@ -62,6 +115,7 @@ export function validateCrossField(
     problems.push('GATEHOUSE_METRICS_PORT must differ from GATEHOUSE_PORT: /metrics is never served on the main port');
   }
   const allowedRedirectDomains = normaliseDomains(env.GATEHOUSE_ALLOWED_REDIRECT_DOMAINS, problems);
+  const redis = redisConfig(env, problems);
   if (problems.length > 0) return undefined;
   return {
     oidc: {
@@ -80,17 +134,20 @@ export function validateCrossField(
       domain,
       secure,
       keys,
+      keysFile,
     },
     allowedRedirectDomains,
     listenHost: env.GATEHOUSE_LISTEN_HOST,
     port: env.GATEHOUSE_PORT,
     metricsPort: env.GATEHOUSE_METRICS_PORT,
-    sessionStore: 'memory',
+    sessionStore: env.GATEHOUSE_SESSION_STORE as 'memory' | 'redis',
+    redis,
     session: {
       idleTimeoutMs: env.GATEHOUSE_SESSION_IDLE_TIMEOUT,
       maxLifetimeMs: env.GATEHOUSE_SESSION_MAX_LIFETIME,
       maxEntries: env.GATEHOUSE_SESSION_MAX_ENTRIES,
       loginTimeoutMs: env.GATEHOUSE_LOGIN_TIMEOUT,
+      refreshBeforeExpiryMs: env.GATEHOUSE_REFRESH_BEFORE_EXPIRY,
     },
     upstreamHeaders: {
       authorization: env.GATEHOUSE_SET_AUTHORIZATION_HEADER as AuthorizationHeaderSource,

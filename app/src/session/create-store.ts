@@ -11,6 +11,8 @@ export function createSessionStore(config: Config, now: () => number = Date.now)
   switch (config.sessionStore) {
     case 'memory':
       return createMemoryStore({ maxEntries: config.session.maxEntries, now });
+    case 'redis':
+      throw new Error('the redis store is not built yet');
     default:
       throw new Error(`unknown session store ${String(config.sessionStore)}`);
   }

@@ -2,6 +2,7 @@
  * A session store in this process's memory: bounded, with idle and absolute expiry. Sessions do
  * not survive a restart and are not shared between replicas; use the Redis store for that.
  */
+import { randomBytes } from 'node:crypto';
 import type { SessionRecord } from './session-record.ts';
 import type { SessionStore } from './store.ts';
 
@@ -26,12 +27,25 @@ export function createMemoryStore(options: MemoryStoreOptions): SessionStore {
   // Map iteration order is insertion order; re-inserting on read makes the first key the least recently used.
   const sessions = new Map<string, Entry<SessionRecord>>();
   const onceValues = new Map<string, Entry<string>>();
+  const claims = new Map<string, Entry<true>>();
+  const indexes = new Map<string, Entry<Set<string>>>();
+  const locks = new Map<string, Entry<string>>();
   const maxOnce = Math.max(1000, options.maxEntries);
+  const live = <T>(map: Map<string, Entry<T>>, key: string): Entry<T> | undefined => {
+    const entry = map.get(key);
+    if (entry && entry.expiresAt <= now()) {
+      map.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
 
   const sweep = (): void => {
     const t = now();
     for (const [key, entry] of sessions) if (entry.expiresAt <= t) sessions.delete(key);
-    for (const [key, entry] of onceValues) if (entry.expiresAt <= t) onceValues.delete(key);
+    for (const map of [onceValues, claims, indexes, locks] as Array<Map<string, Entry<unknown>>>) {
+      for (const [key, entry] of map) if (entry.expiresAt <= t) map.delete(key);
+    }
   };
   const timer = setInterval(sweep, options.sweepIntervalMs ?? 60_000);
   timer.unref();
@@ -77,14 +91,44 @@ export function createMemoryStore(options: MemoryStoreOptions): SessionStore {
       onceValues.delete(key);
       return entry.expiresAt > now() ? entry.value : undefined;
     },
+    async claim(key, ttlMs) {
+      if (live(claims, key)) return false;
+      claims.set(key, { value: true, expiresAt: now() + ttlMs });
+      evictBeyond(claims, maxOnce);
+      return true;
+    },
+    async addToIndex(index, member, ttlMs) {
+      const entry = live(indexes, index);
+      const expiresAt = now() + ttlMs;
+      if (entry) {
+        entry.value.add(member);
+        entry.expiresAt = Math.max(entry.expiresAt, expiresAt);
+      } else {
+        indexes.set(index, { value: new Set([member]), expiresAt });
+        evictBeyond(indexes, options.maxEntries);
+      }
+    },
+    async takeIndex(index) {
+      const entry = live(indexes, index);
+      indexes.delete(index);
+      return entry ? [...entry.value] : [];
+    },
+    async lock(key, ttlMs) {
+      if (live(locks, key)) return undefined;
+      const token = randomBytes(12).toString('hex');
+      locks.set(key, { value: token, expiresAt: now() + ttlMs });
+      return token;
+    },
+    async unlock(key, token) {
+      if (locks.get(key)?.value === token) locks.delete(key);
+    },
     async ping() {},
     count() {
       return sessions.size;
     },
     async close() {
       clearInterval(timer);
-      sessions.clear();
-      onceValues.clear();
+      for (const map of [sessions, onceValues, claims, indexes, locks] as Array<Map<string, unknown>>) map.clear();
     },
   };
 }

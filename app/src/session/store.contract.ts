@@ -111,6 +111,40 @@ export function runSessionStoreContract(
       assert.equal(await store.takeOnce(key), undefined);
     });
 
+    it('claims a key once until it expires (replay detection)', async () => {
+      const { store, advance } = await fresh();
+      const key = newId();
+      const firsts = await Promise.all([store.claim(key, unit), store.claim(key, unit), store.claim(key, unit)]);
+      assert.deepEqual(firsts.filter(Boolean), [true]);
+      await advance(1.5 * unit);
+      assert.equal(await store.claim(key, unit), true, 'claimable again after expiry');
+    });
+
+    it('keeps index sets and hands them over once', async () => {
+      const { store } = await fresh();
+      const index = `sub:${newId()}`;
+      await store.addToIndex(index, 'a', 60 * unit);
+      await store.addToIndex(index, 'b', 60 * unit);
+      await store.addToIndex(index, 'a', 60 * unit);
+      assert.deepEqual((await store.takeIndex(index)).sort(), ['a', 'b']);
+      assert.deepEqual(await store.takeIndex(index), []);
+    });
+
+    it('gives a lock to one holder, releases it only for its token, and expires it', async () => {
+      const { store, advance } = await fresh();
+      const key = `lock:${newId()}`;
+      const tokens = await Promise.all([store.lock(key, unit), store.lock(key, unit), store.lock(key, unit)]);
+      const held = tokens.filter((t): t is string => t !== undefined);
+      assert.equal(held.length, 1);
+      await store.unlock(key, 'not-the-token');
+      assert.equal(await store.lock(key, unit), undefined, 'a wrong token does not release');
+      await store.unlock(key, held[0] as string);
+      const again = await store.lock(key, unit);
+      assert.ok(again, 'released by its holder');
+      await advance(1.5 * unit);
+      assert.ok(await store.lock(key, unit), 'expired lock is free');
+    });
+
     it('answers ping when healthy', async () => {
       const { store } = await fresh();
       await store.ping();

@@ -29,6 +29,22 @@ export interface SessionStore {
   putOnce(key: string, value: string, ttlMs: number): Promise<void>;
   /** Atomically reads and removes a value stored with putOnce; a second take gets undefined. */
   takeOnce(key: string): Promise<string | undefined>;
+  /**
+   * Records `key` for `ttlMs` unless it is already recorded.
+   * @returns true when this call recorded it (a first sighting), false for a repeat
+   */
+  claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Adds `member` to the set `index` (e.g. the sessions of one user), kept at least `ttlMs`. */
+  addToIndex(index: string, member: string, ttlMs: number): Promise<void>;
+  /** Removes the set `index` and returns its members. */
+  takeIndex(index: string): Promise<string[]>;
+  /**
+   * Takes the lock `key` for `ttlMs` unless someone holds it.
+   * @returns a token to unlock with, or undefined when the lock is held elsewhere
+   */
+  lock(key: string, ttlMs: number): Promise<string | undefined>;
+  /** Releases a lock, only if `token` still holds it. */
+  unlock(key: string, token: string): Promise<void>;
   /** Resolves when the store answers; rejects with StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   /** Sessions currently held, for the active-sessions gauge; -1 when unknown. */
