@@ -11,6 +11,7 @@ import { createErrorHandler } from './http/error-handler.ts';
 import { requestIdOf } from './http/request-id.ts';
 import { ROUTES } from './http/routes.ts';
 import { createAuthCheck } from './routes/auth-check.ts';
+import { createBackchannelLogoutRoute } from './routes/backchannel-logout.ts';
 import { createHealthRoutes } from './routes/health.ts';
 import { createSignInRoutes } from './routes/sign-in.ts';
 import { createSignOutRoutes } from './routes/sign-out.ts';
@@ -61,6 +62,7 @@ export function buildApp(deps: AppDeps): RequestListener {
   web.get(ROUTES.signOut, signOut.signOut);
   web.get(ROUTES.signedOut, signOut.signedOut);
   web.get(ROUTES.userinfo, createUserinfoRoute(deps));
+  web.post(ROUTES.backchannelLogout, express.urlencoded({ extended: false, limit: '32kb' }), createBackchannelLogoutRoute(deps));
 
   web.use((req: Request) => {
     throw new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`);

@@ -6,6 +6,7 @@ import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Sealer } from './session/seal.ts';
 import type { Sessions } from './session/sessions.ts';
+import type { TokenRefresher } from './session/token-refresher.ts';
 import type { SessionStore } from './session/store.ts';
 
 /** Process-wide state that changes at run time. */
@@ -24,6 +25,7 @@ export interface AppDeps {
   readonly store: SessionStore;
   readonly sealer: Sealer;
   readonly sessions: Sessions;
+  readonly refresher: TokenRefresher;
   readonly idp: IdentityProvider;
   readonly lifecycle: Lifecycle;
   /** The clock, for tests. */

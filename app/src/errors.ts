@@ -6,6 +6,7 @@
 /** The stable error codes; a `switch` over them narrows. */
 export type ErrorCode =
   | 'CONFIG_INVALID'
+  | 'BAD_REQUEST'
   | 'SESSION_MISSING'
   | 'SESSION_INVALID'
   | 'SESSION_EXPIRED'
@@ -20,6 +21,7 @@ export type ErrorCode =
 
 const STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   CONFIG_INVALID: 500,
+  BAD_REQUEST: 400,
   SESSION_MISSING: 401,
   SESSION_INVALID: 401,
   SESSION_EXPIRED: 401,
@@ -36,6 +38,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
 /** Short, safe titles shown to people on error pages; never the internal message. */
 const TITLE: Readonly<Record<ErrorCode, string>> = Object.freeze({
   CONFIG_INVALID: 'Configuration error',
+  BAD_REQUEST: 'Bad request',
   SESSION_MISSING: 'Not signed in',
   SESSION_INVALID: 'Not signed in',
   SESSION_EXPIRED: 'Session expired',
@@ -75,6 +78,11 @@ export class AppError extends Error {
 /** Turns anything thrown into an AppError, keeping unknown errors as `INTERNAL` with the original as cause. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  const status = (err as { status?: unknown; expose?: unknown })?.status;
+  if (err instanceof Error && typeof status === 'number' && status >= 400 && status < 500) {
+    // A request the body parser refused (malformed or too large): the client's fault, said plainly.
+    return new AppError('BAD_REQUEST', err.message, { cause: err, detail: 'The request body could not be read.' });
+  }
   if (err instanceof Error && err.name === 'StoreUnavailableError') {
     return new AppError('STORE_UNAVAILABLE', err.message, { cause: err });
   }

@@ -18,6 +18,22 @@ export interface TokenResult {
   readonly expiresIn: number | undefined;
 }
 
+/** What a validated back-channel logout token names. */
+export interface LogoutTarget {
+  readonly sid: string | undefined;
+  readonly sub: string | undefined;
+  readonly jti: string;
+  readonly iss: string;
+}
+
+/** The provider refused a refresh token for good (invalid_grant): the session must end. */
+export class RefreshRejectedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RefreshRejectedError';
+  }
+}
+
 /** The operations gatehouse needs from an OpenID Provider. */
 export interface IdentityProvider {
   /** True once discovery has loaded. */
@@ -26,6 +42,16 @@ export interface IdentityProvider {
   authorizationUrl(checks: { state: string; nonce: string; codeChallenge: string }): URL;
   /** Exchanges the code in `callbackUrl` and validates the ID token. */
   exchangeCode(callbackUrl: URL, checks: LoginChecks): Promise<TokenResult>;
+  /**
+   * Exchanges a refresh token for new tokens.
+   * @throws RefreshRejectedError when the provider refuses the token for good; AppError IDP_UNAVAILABLE otherwise
+   */
+  refresh(refreshToken: string): Promise<Omit<TokenResult, 'claims'> & { claims: Readonly<Record<string, unknown>> | undefined }>;
+  /**
+   * Validates a back-channel logout token (OIDC Back-Channel Logout 1.0 §2.6).
+   * @throws Error naming the failed check
+   */
+  verifyLogoutToken(token: string): Promise<LogoutTarget>;
   /** The RP-initiated logout URL, or undefined when the provider has no end_session_endpoint. */
   endSessionUrl(params: { idTokenHint: string; postLogoutRedirectUri: string; state: string }): URL | undefined;
   /** Stops background discovery retries. */

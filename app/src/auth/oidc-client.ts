@@ -8,7 +8,8 @@ import type { Config } from '../config/config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import type { IdentityProvider, LoginChecks, TokenResult } from './identity-provider.ts';
+import { RefreshRejectedError, type IdentityProvider, type LoginChecks, type TokenResult } from './identity-provider.ts';
+import { remoteJwks, verifyLogoutToken } from './logout-token.ts';
 
 const MAX_RETRY_DELAY_MS = 30_000;
 
@@ -40,6 +41,7 @@ export function translateExchangeError(err: unknown): AppError {
 /** Creates the provider client and starts discovery in the background. */
 export function createOidcClient(config: Config, logger: Logger, metrics: Metrics): IdentityProvider {
   let configuration: oidc.Configuration | undefined;
+  let jwks: ReturnType<typeof remoteJwks> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
   const timeoutSeconds = Math.max(1, Math.ceil(config.oidc.timeoutMs / 1000));
@@ -72,6 +74,8 @@ export function createOidcClient(config: Config, logger: Logger, metrics: Metric
       );
       // Check the ID token's signature against the JWKS even though it arrives over the token endpoint.
       oidc.enableNonRepudiationChecks(found);
+      const jwksUri = found.serverMetadata().jwks_uri;
+      jwks = jwksUri ? remoteJwks(jwksUri, config.oidc.timeoutMs) : undefined;
       configuration = found;
       logger.info({ issuer: found.serverMetadata().issuer }, 'OpenID Provider discovery loaded');
     } catch (err) {
@@ -129,6 +133,35 @@ export function createOidcClient(config: Config, logger: Logger, metrics: Metric
       } catch (err) {
         throw err instanceof AppError ? err : translateExchangeError(err);
       }
+    },
+    async refresh(refreshToken) {
+      const current = ready();
+      try {
+        const tokens = await timed('refresh', () => oidc.refreshTokenGrant(current, refreshToken));
+        return {
+          claims: tokens.claims() as Record<string, unknown> | undefined,
+          idToken: tokens.id_token ?? '',
+          accessToken: tokens.access_token,
+          refreshToken: tokens.refresh_token ?? refreshToken,
+          expiresIn: tokens.expiresIn(),
+        };
+      } catch (err) {
+        if (err instanceof oidc.ResponseBodyError && err.error === 'invalid_grant') {
+          throw new RefreshRejectedError(`refresh token refused: ${err.error}`, { cause: err });
+        }
+        throw translateExchangeError(err);
+      }
+    },
+    async verifyLogoutToken(token) {
+      const current = ready();
+      if (!jwks) throw new Error('the provider publishes no jwks_uri');
+      const metadata = current.serverMetadata();
+      return verifyLogoutToken(token, {
+        issuer: metadata.issuer,
+        clientId: config.oidc.clientId,
+        jwks,
+        algorithms: metadata.id_token_signing_alg_values_supported,
+      });
     },
     endSessionUrl({ idTokenHint, postLogoutRedirectUri, state }) {
       if (!configuration?.serverMetadata().end_session_endpoint) return undefined;

@@ -6,6 +6,7 @@ export const ROUTES = Object.freeze({
   signOut: '/oauth2/sign_out',
   signedOut: '/oauth2/signed_out',
   userinfo: '/oauth2/userinfo',
+  backchannelLogout: '/oauth2/backchannel_logout',
   healthz: '/healthz',
   readyz: '/readyz',
   metrics: '/metrics',

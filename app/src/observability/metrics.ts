@@ -17,6 +17,10 @@ export interface Metrics {
   readonly logins: Counter<'stage' | 'reason'>;
   readonly idpDuration: Histogram<'operation' | 'outcome'>;
   readonly activeSessions: Gauge;
+  readonly storeDuration: Histogram<'operation'>;
+  readonly storeErrors: Counter<'operation'>;
+  readonly refreshes: Counter<'outcome'>;
+  readonly sessionsRevoked: Counter<'reason'>;
   /** Hot-path counts of gatehouse_http_requests_total, folded in at scrape time. */
   readonly authRequestTally: Tally<'endpoint' | 'code'>;
   /** Hot-path counts of gatehouse_auth_decisions_total, folded in at scrape time. */
@@ -77,9 +81,34 @@ export function createMetrics(activeSessions: () => number): Metrics {
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
+    storeDuration: new Histogram({
+      name: 'gatehouse_store_operation_duration_seconds',
+      help: 'Session store operations by operation',
+      labelNames: ['operation'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    storeErrors: new Counter({
+      name: 'gatehouse_store_errors_total',
+      help: 'Session store operations that failed (unreachable, timed out or refused), by operation',
+      labelNames: ['operation'],
+      registers: [registry],
+    }),
+    refreshes: new Counter({
+      name: 'gatehouse_token_refreshes_total',
+      help: 'Server-side token refreshes by outcome: success, reused (another check or replica refreshed), rejected (session ended), error',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    sessionsRevoked: new Counter({
+      name: 'gatehouse_sessions_revoked_total',
+      help: 'Sessions ended by the server by reason: backchannel_logout, sign_out_everywhere, refresh_rejected',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     activeSessions: new Gauge({
       name: 'gatehouse_active_sessions',
-      help: 'Sessions currently held by this instance\'s store',
+      help: 'Sessions held by the store; -1 when the store cannot tell cheaply (Redis)',
       registers: [registry],
       collect() {
         this.set(activeSessions());

@@ -29,7 +29,7 @@ const UNAUTHENTICATED_REASON = {
 
 /** Creates the request handler for /oauth2/auth. */
 export function createAuthCheck(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { sessions, metrics, logger, checkLog, config } = deps;
+  const { sessions, refresher, metrics, logger, checkLog, config } = deps;
   const duration = metrics.httpDuration.labels({ endpoint: '/oauth2/auth' });
   const countRequest = (code: number): void => metrics.authRequestTally.inc(String(code), { endpoint: '/oauth2/auth', code });
   const countDecision = (result: Result, reason: Reason): void =>
@@ -86,6 +86,12 @@ export function createAuthCheck(deps: AppDeps): (req: IncomingMessage, res: Serv
     let resolved;
     try {
       resolved = await sessions.resolve(req.headers.cookie);
+      if (resolved.state === 'active') {
+        // Not due: answered synchronously, no extra await on the hot path.
+        let fresh = refresher.ensureFresh(resolved.id, resolved.record);
+        if (fresh instanceof Promise) fresh = await fresh;
+        resolved = fresh.state === 'active' ? { ...resolved, record: fresh.record } : ({ state: 'expired' } as const);
+      }
     } catch (err) {
       const reason = err instanceof StoreUnavailableError ? REASONS.storeUnavailable : REASONS.internalError;
       const status = reason === REASONS.storeUnavailable ? 503 : 500;

@@ -1,5 +1,6 @@
 /**
- * GET /oauth2/sign_out ends the session on the server and clears the cookie, then goes through
+ * GET /oauth2/sign_out ends the session on the server (with `everywhere=true`, every session of
+ * the user on every replica) and clears the cookie, then goes through
  * the provider's RP-initiated logout when it offers one; GET /oauth2/signed_out is where the
  * provider sends the browser back, carrying the sealed rd in `state`.
  */
@@ -26,7 +27,10 @@ export function createSignOutRoutes(deps: AppDeps) {
         return;
       }
       await sessions.end(resolved.id);
-      logger.info({ user: resolved.record.identity.user, requestId: res.locals.requestId }, 'signed out');
+      const everywhere = /^(1|true|yes)$/i.test(firstQueryValue(req, 'everywhere') ?? '');
+      const others = everywhere ? await sessions.endIndexed(`sub:${resolved.record.identity.sub}`) : 0;
+      if (everywhere) deps.metrics.sessionsRevoked.inc({ reason: 'sign_out_everywhere' }, others);
+      logger.info({ user: resolved.record.identity.user, everywhere, others, requestId: res.locals.requestId }, 'signed out');
       const state = sealer.seal(Buffer.from(JSON.stringify({ rd, exp: deps.now() + STATE_LIFETIME_MS })), PURPOSE);
       const endSession = idp.endSessionUrl({
         idTokenHint: resolved.record.tokens.idToken,

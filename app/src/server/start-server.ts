@@ -14,8 +14,10 @@ import { createCheckLog } from '../observability/check-log.ts';
 import { createLogger, createStdoutDestination, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import { createSessionStore } from '../session/create-store.ts';
+import { watchKeyFile } from '../session/key-file-watcher.ts';
 import { createSealer } from '../session/seal.ts';
 import { createSessions } from '../session/sessions.ts';
+import { createTokenRefresher } from '../session/token-refresher.ts';
 import { shutDown } from './shutdown.ts';
 
 // nginx forwards up to 4 × 8 KiB of request headers; Node's 16 KiB default would answer 431,
@@ -36,6 +38,8 @@ export interface RunningServer {
 export interface StartOptions {
   readonly logDestination?: DestinationStream;
   readonly now?: () => number;
+  /** How often a mounted cookie key file is checked for rotation; 2 s by default. */
+  readonly keyFilePollMs?: number;
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
@@ -54,6 +58,32 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics(() => store.count());
   const sealer = createSealer(config.cookie.keys);
   const lifecycle: Lifecycle = { shuttingDown: false };
+  const sessions = createSessions(config, store, sealer, now);
+  const idp = createOidcClient(config, logger, metrics);
+  const refresher = createTokenRefresher({
+    store,
+    idp,
+    logger,
+    now,
+    refreshBeforeExpiryMs: config.session.refreshBeforeExpiryMs,
+    idleTimeoutMs: config.session.idleTimeoutMs,
+    onOutcome: (outcome) => metrics.refreshes.inc({ outcome }),
+    async onSessionEnded(id) {
+      await sessions.end(id);
+      metrics.sessionsRevoked.inc({ reason: 'refresh_rejected' });
+    },
+  });
+  const stopWatchingKeys = config.cookie.keysFile
+    ? watchKeyFile({
+        path: config.cookie.keysFile,
+        logger,
+        ...(options.keyFilePollMs === undefined ? {} : { intervalMs: options.keyFilePollMs }),
+        onKeys(keys) {
+          sealer.setKeys(keys);
+          sessions.forgetOpenedCookies();
+        },
+      })
+    : () => {};
   const deps: AppDeps = {
     config,
     logger,
@@ -61,8 +91,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     metrics,
     store,
     sealer,
-    sessions: createSessions(config, store, sealer, now),
-    idp: createOidcClient(config, logger, metrics),
+    sessions,
+    refresher,
+    idp,
     lifecycle,
     now,
   };
@@ -79,6 +110,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     deps,
     logger,
     stop() {
+      stopWatchingKeys();
       stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(() => {
         deps.checkLog.flush();
         stdout?.flushSync();

@@ -17,6 +17,8 @@ export interface Sealer {
   seal(plaintext: Buffer, purpose: string): string;
   /** Decrypts a sealed value, or returns undefined for anything malformed, tampered or sealed for another purpose. */
   unseal(sealed: string, purpose: string): Buffer | undefined;
+  /** Replaces the key list (rotation): the first new key seals from now on. */
+  setKeys(keys: readonly Buffer[]): void;
 }
 
 /**
@@ -24,14 +26,21 @@ export interface Sealer {
  * @param keys - 32-byte keys; the first seals
  * @throws Error when no key is given or a key is not 32 bytes
  */
-export function createSealer(keys: readonly Buffer[]): Sealer {
-  if (keys.length === 0 || keys.some((key) => key.length !== 32)) {
-    throw new Error('sealer needs one or more 32-byte keys');
-  }
+export function createSealer(initialKeys: readonly Buffer[]): Sealer {
   // KeyObjects made once: building one from raw bytes on every call costs more than the decryption.
-  const keyObjects: KeyObject[] = keys.map((key) => createSecretKey(key));
-  const sealKey = keyObjects[0] as KeyObject;
+  const toKeyObjects = (keys: readonly Buffer[]): KeyObject[] => {
+    if (keys.length === 0 || keys.some((key) => key.length !== 32)) {
+      throw new Error('sealer needs one or more 32-byte keys');
+    }
+    return keys.map((key) => createSecretKey(key));
+  };
+  let keyObjects = toKeyObjects(initialKeys);
+  let sealKey = keyObjects[0] as KeyObject;
   return {
+    setKeys(keys) {
+      keyObjects = toKeyObjects(keys);
+      sealKey = keyObjects[0] as KeyObject;
+    },
     seal(plaintext, purpose) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', sealKey, iv);

@@ -25,6 +25,8 @@ export interface SessionRecord {
   readonly createdAt: number;
   /** Epoch milliseconds after which the session ends however active it is. */
   readonly expiresAt: number;
+  /** Epoch milliseconds of the last server-side token refresh, if any. */
+  readonly refreshedAt?: number | undefined;
   /** The provider's session id (`sid` claim), for logout propagation. */
   readonly sid: string | undefined;
   readonly identity: Identity;

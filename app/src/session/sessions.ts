@@ -29,8 +29,15 @@ export interface Sessions {
   resolve(cookieHeader: string | undefined): Promise<ResolvedSession>;
   /** Ends a session on the server. */
   end(id: string): Promise<void>;
+  /**
+   * Ends every session filed under an index: `sid:<sid>` (one provider session) or `sub:<sub>` (a user).
+   * @returns how many sessions were ended
+   */
+  endIndexed(index: string): Promise<number>;
   /** The Set-Cookie value that removes the session cookie. */
   readonly clearSetCookie: string;
+  /** Forgets which cookies opened to which ids: after a key rotation a removed key must stop working. */
+  forgetOpenedCookies(): void;
 }
 
 /** Creates the session operations over a store. */
@@ -65,6 +72,9 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
         headerProblem: problem,
       };
       await store.set(id, record, session.idleTimeoutMs);
+      // Indexes let a back-channel logout or "sign out everywhere" find the sessions on any replica.
+      await store.addToIndex(`sub:${identity.sub}`, id, session.maxLifetimeMs);
+      if (sid !== undefined) await store.addToIndex(`sid:${sid}`, id, session.maxLifetimeMs);
       const sealed = sealer.seal(Buffer.from(id), PURPOSE);
       const setCookie = serializeCookie(cookie.name, sealed, {
         ...cookieOptions,
@@ -87,6 +97,18 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
     },
     async end(id) {
       await store.delete(id);
+    },
+    forgetOpenedCookies() {
+      opened.clear();
+    },
+    async endIndexed(index) {
+      const ids = await store.takeIndex(index);
+      let ended = 0;
+      for (const id of ids) {
+        if (await store.get(id, session.idleTimeoutMs)) ended += 1;
+        await store.delete(id);
+      }
+      return ended;
     },
   };
 }

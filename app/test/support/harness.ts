@@ -29,7 +29,7 @@ export interface Harness {
 }
 
 /** Starts a harness; `env` overrides the defaults. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, options: { keyFilePollMs?: number } = {}): Promise<Harness> {
   const [port, metricsPort] = await freePorts(2);
   const baseUrl = `http://127.0.0.1:${port}`;
   const clientSecret = randomBytes(16).toString('hex');
@@ -40,6 +40,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         clientSecret,
         redirectUris: [`${baseUrl}/oauth2/callback`],
         postLogoutRedirectUris: [`${baseUrl}/oauth2/signed_out`],
+        backchannelLogoutUri: `${baseUrl}/oauth2/backchannel_logout`,
       },
     ],
   });
@@ -52,6 +53,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   let offset = 0;
   const logs: Array<Record<string, unknown>> = [];
   const server = await startServer(config, {
+    ...options,
     now: () => Date.now() + offset,
     // A write may carry several lines (check lines are batched per event-loop turn).
     logDestination: {

@@ -19,6 +19,8 @@ export interface RogueIdp {
   setNonce(nonce: string): void;
   /** Makes the token endpoint wait this long before answering. */
   setTokenDelay(ms: number): void;
+  /** Signs a JWT with the provider's key (or a foreign one), e.g. a logout token. */
+  sign(claims: JWTPayload, options?: { foreignKey?: boolean; typ?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -71,6 +73,10 @@ export async function startRogueIdp(clientId: string): Promise<RogueIdp> {
     setRecipe: (next) => void (recipe = next),
     setNonce: (value) => void (nonce = value),
     setTokenDelay: (ms) => void (tokenDelayMs = ms),
+    sign: (claims, options = {}) =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'RS256', kid: 'trusted', ...(options.typ ? { typ: options.typ } : {}) })
+        .sign(options.foreignKey ? foreign.privateKey : trusted.privateKey),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,118 @@
+/**
+ * Runs Redis operations so that each one settles within the timeout and any failure surfaces as
+ * StoreUnavailableError: the connection state is watched, an operation on a connection known to
+ * be down fails at once, and one issued while the first connection is still being made waits
+ * for it (bounded) instead of failing a request that arrives just after start-up.
+ */
+import { performance } from 'node:perf_hooks';
+import type { RedisClient } from './redis-client.ts';
+import { StoreUnavailableError } from './store.ts';
+
+/** Reports how one operation went, for metrics. */
+export type ObserveOperation = (operation: string, seconds: number, ok: boolean) => void;
+
+/** Options of {@link createRedisGuard}. */
+export interface RedisGuardOptions {
+  /** Upper bound for one operation, waiting for the connection included. */
+  readonly timeoutMs: number;
+  /** Strings replaced by `***` in every message (passwords). */
+  readonly secrets: readonly string[];
+  readonly observe?: ObserveOperation | undefined;
+}
+
+/** Runs operations against a watched client. */
+export interface RedisGuard {
+  /** Runs `operation`; it resolves with its result or rejects with StoreUnavailableError. */
+  run<T>(operation: string, action: () => Promise<T>): Promise<T>;
+  /** Ends the client: QUIT, or a hard disconnect when QUIT does not finish in time. */
+  close(): Promise<void>;
+}
+
+/** Watches `client` and returns the guard for its operations. */
+export function createRedisGuard(client: RedisClient, options: RedisGuardOptions): RedisGuard {
+  const { timeoutMs, secrets, observe } = options;
+  const redact = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  // Set once a connection attempt failed or a connection was lost; cleared when one is ready.
+  let down = false;
+  let closed = false;
+  let lastProblem: string | undefined;
+  let waiters: Array<() => void> = [];
+  const wake = (): void => {
+    const woken = waiters;
+    waiters = [];
+    for (const resolve of woken) resolve();
+  };
+  client.on('ready', () => {
+    down = false;
+    lastProblem = undefined;
+    wake();
+  });
+  // Without an 'error' listener ioredis would log every failed reconnect; the message is kept
+  // for the next operation's error instead.
+  client.on('error', (error: unknown) => {
+    down = true;
+    lastProblem = redact(error instanceof Error ? error.message : String(error));
+    wake();
+  });
+  client.on('close', () => {
+    down = true;
+    wake();
+  });
+  client.on('end', () => {
+    down = true;
+    wake();
+  });
+
+  const notConnected = (): Error =>
+    new Error(`not connected to Redis${lastProblem === undefined ? '' : ` (${lastProblem})`}`);
+
+  const connected = async (): Promise<void> => {
+    if (client.status === 'ready') return;
+    if (!down && !closed) await new Promise<void>((resolve) => waiters.push(resolve));
+    if (client.status !== 'ready') throw notConnected();
+  };
+
+  const withDeadline = <T>(promise: Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
+      timer.unref();
+    });
+    return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+  };
+
+  const unavailable = (operation: string, error: unknown): StoreUnavailableError => {
+    const reason = redact(error instanceof Error ? error.message : String(error));
+    return new StoreUnavailableError(`Redis ${operation} failed: ${reason}`, { cause: error });
+  };
+
+  return {
+    async run(operation, action) {
+      const started = performance.now();
+      let ok = false;
+      try {
+        if (closed) throw new Error('the store is closed');
+        const pending = client.status === 'ready' ? action() : connected().then(action);
+        const result = await withDeadline(pending);
+        ok = true;
+        return result;
+      } catch (error) {
+        throw unavailable(operation, error);
+      } finally {
+        observe?.(operation, (performance.now() - started) / 1000, ok);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      wake();
+      try {
+        await withDeadline(client.quit());
+      } catch {
+        // QUIT failed or hung (Redis unreachable): drop the sockets and stop reconnecting.
+      } finally {
+        client.disconnect();
+      }
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The Lua scripts of the Redis store. Each touches exactly one key, so they run unchanged on a
+ * cluster, and each does in one round trip what would otherwise race between replicas.
+ */
+import type { RedisClient } from './redis-client.ts';
+
+/** The store's scripts as commands on the client (ioredis sends EVALSHA, EVAL when not loaded). */
+export interface StoreScripts {
+  /** Reads a session hash and slides its expiry; null when missing or past its absolute expiry. */
+  sessionGet(key: string, now: number, idleMs: number): Promise<string | null>;
+  /** Writes a session hash with its expiry. */
+  sessionSet(key: string, data: string, expiresAt: number, ttlMs: number): Promise<unknown>;
+  /** Adds a member to a set and extends the set's expiry to at least `ttlMs`. */
+  indexAdd(key: string, member: string, ttlMs: number): Promise<unknown>;
+  /** Removes a set and returns its members. */
+  indexTake(key: string): Promise<string[]>;
+  /** Deletes a lock when it still holds `token`. */
+  lockRelease(key: string, token: string): Promise<unknown>;
+}
+
+// The session hash keeps the absolute expiry in clear text next to the sealed record so that the
+// script can cap the idle expiry without decrypting anything.
+const SESSION_GET = `
+local fields = redis.call('HMGET', KEYS[1], 'data', 'expiresAt')
+if not fields[1] then return false end
+local now = tonumber(ARGV[1])
+local expiresAt = tonumber(fields[2])
+if not expiresAt or expiresAt <= now then
+  redis.call('DEL', KEYS[1])
+  return false
+end
+local ttl = math.floor(math.min(tonumber(ARGV[2]), expiresAt - now))
+if ttl < 1 then ttl = 1 end
+redis.call('PEXPIRE', KEYS[1], ttl)
+return fields[1]
+`;
+
+const SESSION_SET = `
+local ttl = math.floor(tonumber(ARGV[3]))
+if ttl < 1 then
+  redis.call('DEL', KEYS[1])
+  return 0
+end
+redis.call('HSET', KEYS[1], 'data', ARGV[1], 'expiresAt', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 1
+`;
+
+const INDEX_ADD = `
+redis.call('SADD', KEYS[1], ARGV[1])
+local ttl = math.floor(tonumber(ARGV[2]))
+if redis.call('PTTL', KEYS[1]) < ttl then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 1
+`;
+
+const INDEX_TAKE = `
+local members = redis.call('SMEMBERS', KEYS[1])
+redis.call('DEL', KEYS[1])
+return members
+`;
+
+const LOCK_RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** Registers the scripts on `client` and returns them as typed commands. */
+export function defineStoreScripts(client: RedisClient): StoreScripts {
+  client.defineCommand('sessionGet', { numberOfKeys: 1, lua: SESSION_GET });
+  client.defineCommand('sessionSet', { numberOfKeys: 1, lua: SESSION_SET });
+  client.defineCommand('indexAdd', { numberOfKeys: 1, lua: INDEX_ADD });
+  client.defineCommand('indexTake', { numberOfKeys: 1, lua: INDEX_TAKE });
+  client.defineCommand('lockRelease', { numberOfKeys: 1, lua: LOCK_RELEASE });
+  // defineCommand adds methods that ioredis's types cannot know about.
+  return client as unknown as StoreScripts;
+}
