@@ -54,7 +54,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const destination = options.logDestination ?? stdout;
   const logger = createLogger(config.logLevel, destination);
   const now = options.now ?? Date.now;
-  const store = createSessionStore(config, now);
+  const store = createSessionStore(config, createSealer(config.cookie.keys), now);
   const metrics = createMetrics(() => store.count());
   const sealer = createSealer(config.cookie.keys);
   const lifecycle: Lifecycle = { shuttingDown: false };

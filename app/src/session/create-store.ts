@@ -1,18 +1,22 @@
 /** Picks the session store named by GATEHOUSE_SESSION_STORE. */
 import type { Config } from '../config/config.ts';
 import { createMemoryStore } from './memory-store.ts';
+import { createRedisStore } from './redis-store.ts';
+import type { Sealer } from './seal.ts';
 import type { SessionStore } from './store.ts';
 
 /**
  * Creates the configured store.
+ * @param sealer - seals what a store keeps outside this process
  * @throws Error for a store name the config should already have refused
  */
-export function createSessionStore(config: Config, now: () => number = Date.now): SessionStore {
+export function createSessionStore(config: Config, sealer: Sealer, now: () => number = Date.now): SessionStore {
   switch (config.sessionStore) {
     case 'memory':
       return createMemoryStore({ maxEntries: config.session.maxEntries, now });
     case 'redis':
-      throw new Error('the redis store is not built yet');
+      if (!config.redis) throw new Error('GATEHOUSE_SESSION_STORE=redis without Redis settings');
+      return createRedisStore(config.redis, sealer, { now });
     default:
       throw new Error(`unknown session store ${String(config.sessionStore)}`);
   }

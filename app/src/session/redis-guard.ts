@@ -66,10 +66,12 @@ export function createRedisGuard(client: RedisClient, options: RedisGuardOptions
   const notConnected = (): Error =>
     new Error(`not connected to Redis${lastProblem === undefined ? '' : ` (${lastProblem})`}`);
 
+  // A function, not an inline comparison, because the status changes across the await below.
+  const isReady = (): boolean => client.status === 'ready';
   const connected = async (): Promise<void> => {
-    if (client.status === 'ready') return;
+    if (isReady()) return;
     if (!down && !closed) await new Promise<void>((resolve) => waiters.push(resolve));
-    if (client.status !== 'ready') throw notConnected();
+    if (!isReady()) throw notConnected();
   };
 
   const withDeadline = <T>(promise: Promise<T>): Promise<T> => {
@@ -92,7 +94,7 @@ export function createRedisGuard(client: RedisClient, options: RedisGuardOptions
       let ok = false;
       try {
         if (closed) throw new Error('the store is closed');
-        const pending = client.status === 'ready' ? action() : connected().then(action);
+        const pending = isReady() ? action() : connected().then(action);
         const result = await withDeadline(pending);
         ok = true;
         return result;

@@ -29,6 +29,9 @@ export interface RefresherOptions {
 }
 
 const LOCK_MS = 15_000;
+// Freshly refreshed tokens are used as they are for this long, even when a provider issues tokens
+// shorter-lived than the refresh window: one refresh per grace period at most, never a storm.
+const GRACE_MS = 10_000;
 const WAIT_STEP_MS = 50;
 const WAIT_STEPS = 200;
 // After a failed refresh, checks in this process wait this long before trying again.
@@ -42,7 +45,10 @@ export function createTokenRefresher(options: RefresherOptions) {
 
   const isDue = (record: SessionRecord): boolean => {
     const { refreshToken, accessTokenExpiresAt } = record.tokens;
-    return refreshToken !== undefined && accessTokenExpiresAt !== undefined && now() >= accessTokenExpiresAt - options.refreshBeforeExpiryMs;
+    if (refreshToken === undefined || accessTokenExpiresAt === undefined) return false;
+    const t = now();
+    if (record.refreshedAt !== undefined && t - record.refreshedAt < GRACE_MS) return false;
+    return t >= accessTokenExpiresAt - options.refreshBeforeExpiryMs;
   };
 
   /** Another replica holds the lock: wait for its result in the store. */

@@ -1,0 +1,100 @@
+/**
+ * A session store in Redis, shared by every replica. Sessions are sealed with the cookie keys
+ * before they leave the process, so a Redis dump or a replica link shows no token, and each value
+ * is bound to its key. Expiry is kept by Redis; every operation touches one key, so standalone,
+ * Sentinel and Cluster deployments behave alike.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RedisConfig } from '../config/config.ts';
+import { createRedisClient, redisSecrets } from './redis-client.ts';
+import { createRedisGuard, type ObserveOperation } from './redis-guard.ts';
+import { defineStoreScripts } from './redis-scripts.ts';
+import type { Sealer } from './seal.ts';
+import { recordFromJson, recordToJson } from './session-record-json.ts';
+import type { SessionStore } from './store.ts';
+
+/** Options of {@link createRedisStore}. */
+export interface RedisStoreOptions {
+  /** The clock; its reading is what the absolute session expiry is compared with. */
+  readonly now?: () => number;
+  /** Called after each operation with its name, duration in seconds and outcome, for metrics. */
+  readonly observe?: ObserveOperation;
+}
+
+/** Redis wants whole milliseconds, and at least one: zero or less would delete or be refused. */
+const ms = (value: number): number => Math.max(1, Math.ceil(value));
+
+/**
+ * Creates a Redis store; it connects in the background and reconnects by itself.
+ * Every operation rejects with StoreUnavailableError when Redis cannot answer in time.
+ */
+export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: RedisStoreOptions = {}): SessionStore {
+  const now = options.now ?? Date.now;
+  const client = createRedisClient(redis);
+  const scripts = defineStoreScripts(client);
+  const guard = createRedisGuard(client, {
+    timeoutMs: redis.timeoutMs,
+    secrets: redisSecrets(redis),
+    observe: options.observe,
+  });
+  const prefix = redis.keyPrefix;
+  const sessionKey = (id: string): string => `${prefix}session:${id}`;
+  // The purpose binds a sealed session to its key: copied under another id it no longer opens.
+  const purpose = (key: string): string => `store:${key}`;
+
+  return {
+    kind: 'redis',
+    async get(id, idleMs) {
+      const key = sessionKey(id);
+      const sealed = await guard.run('get', () => scripts.sessionGet(key, now(), ms(idleMs)));
+      if (sealed === null) return undefined;
+      // Sealed with a key that has since been rotated away, or not by us: as good as missing.
+      const plain = sealer.unseal(sealed, purpose(key));
+      return plain === undefined ? undefined : recordFromJson(plain.toString('utf8'));
+    },
+    async set(id, record, idleMs) {
+      const key = sessionKey(id);
+      const sealed = sealer.seal(Buffer.from(recordToJson(record), 'utf8'), purpose(key));
+      const ttl = Math.floor(Math.min(idleMs, record.expiresAt - now()));
+      await guard.run('set', () => scripts.sessionSet(key, sealed, record.expiresAt, ttl));
+    },
+    async delete(id) {
+      await guard.run('delete', () => client.del(sessionKey(id)));
+    },
+    async putOnce(key, value, ttlMs) {
+      await guard.run('putOnce', () => client.set(`${prefix}once:${key}`, value, 'PX', ms(ttlMs)));
+    },
+    async takeOnce(key) {
+      const value = await guard.run('takeOnce', () => client.getdel(`${prefix}once:${key}`));
+      return value ?? undefined;
+    },
+    async claim(key, ttlMs) {
+      const reply = await guard.run('claim', () => client.set(`${prefix}claim:${key}`, '1', 'PX', ms(ttlMs), 'NX'));
+      return reply === 'OK';
+    },
+    async addToIndex(index, member, ttlMs) {
+      await guard.run('addToIndex', () => scripts.indexAdd(`${prefix}index:${index}`, member, ms(ttlMs)));
+    },
+    async takeIndex(index) {
+      return guard.run('takeIndex', () => scripts.indexTake(`${prefix}index:${index}`));
+    },
+    async lock(key, ttlMs) {
+      const token = randomBytes(16).toString('base64url');
+      const reply = await guard.run('lock', () => client.set(`${prefix}lock:${key}`, token, 'PX', ms(ttlMs), 'NX'));
+      return reply === 'OK' ? token : undefined;
+    },
+    async unlock(key, token) {
+      await guard.run('unlock', () => scripts.lockRelease(`${prefix}lock:${key}`, token));
+    },
+    async ping() {
+      await guard.run('ping', () => client.ping());
+    },
+    count() {
+      // Counting sessions would need a SCAN over the key space on every scrape.
+      return -1;
+    },
+    close() {
+      return guard.close();
+    },
+  };
+}
