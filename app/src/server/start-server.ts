@@ -54,9 +54,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const destination = options.logDestination ?? stdout;
   const logger = createLogger(config.logLevel, destination);
   const now = options.now ?? Date.now;
-  const store = createSessionStore(config, createSealer(config.cookie.keys), now);
   const metrics = createMetrics(() => store.count());
+  // One sealer for cookies and stored sessions, so a key rotation reaches both.
   const sealer = createSealer(config.cookie.keys);
+  const store = createSessionStore(config, sealer, now, (operation, seconds, ok) => {
+    metrics.storeDuration.observe({ operation }, seconds);
+    if (!ok) metrics.storeErrors.inc({ operation });
+  });
   const lifecycle: Lifecycle = { shuttingDown: false };
   const sessions = createSessions(config, store, sealer, now);
   const idp = createOidcClient(config, logger, metrics);

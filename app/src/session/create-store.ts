@@ -8,15 +8,21 @@ import type { SessionStore } from './store.ts';
 /**
  * Creates the configured store.
  * @param sealer - seals what a store keeps outside this process
+ * @param observe - told of every operation of a remote store (for latency and error metrics)
  * @throws Error for a store name the config should already have refused
  */
-export function createSessionStore(config: Config, sealer: Sealer, now: () => number = Date.now): SessionStore {
+export function createSessionStore(
+  config: Config,
+  sealer: Sealer,
+  now: () => number = Date.now,
+  observe?: (operation: string, seconds: number, ok: boolean) => void,
+): SessionStore {
   switch (config.sessionStore) {
     case 'memory':
       return createMemoryStore({ maxEntries: config.session.maxEntries, now });
     case 'redis':
       if (!config.redis) throw new Error('GATEHOUSE_SESSION_STORE=redis without Redis settings');
-      return createRedisStore(config.redis, sealer, { now });
+      return createRedisStore(config.redis, sealer, { now, ...(observe ? { observe } : {}) });
     default:
       throw new Error(`unknown session store ${String(config.sessionStore)}`);
   }

@@ -16,7 +16,7 @@ const MAX_RECONNECT_DELAY_MS = 2000;
  * Exponential backoff from 50 ms, capped, with jitter so that replicas do not reconnect in step.
  * Always a number: returning anything else would make ioredis give up for good.
  */
-export function reconnectDelay(attempt: number): number {
+function reconnectDelay(attempt: number): number {
   const base = 50 * 2 ** Math.min(Math.max(attempt - 1, 0), 6);
   return Math.min(base + Math.floor(Math.random() * 100), MAX_RECONNECT_DELAY_MS);
 }
@@ -31,7 +31,7 @@ interface StandaloneTarget {
 }
 
 /** Reads a redis:// or rediss:// URL that the config has already validated. */
-export function standaloneTarget(url: URL, redis: RedisConfig): StandaloneTarget {
+function standaloneTarget(url: URL, redis: RedisConfig): StandaloneTarget {
   const user = decodeURIComponent(url.username);
   const pass = decodeURIComponent(url.password);
   // redis://secret@host carries a password alone, as redis-cli and ioredis read it.
@@ -66,9 +66,14 @@ function connectionOptions(redis: RedisConfig): RedisOptions {
     commandTimeout: redis.timeoutMs,
     // Long enough for TCP, TLS and AUTH over a slow link, short enough to notice a black hole.
     connectTimeout: Math.max(1000, 4 * redis.timeoutMs),
+    // A socket being dropped is destroyed soon, rather than holding the process for seconds.
+    disconnectTimeout: redis.timeoutMs,
     ...(redis.tls ? { tls: {} } : {}),
   };
 }
+
+// A disconnected store answers at once instead of queueing requests that would time out later.
+const NO_OFFLINE_QUEUE = { enableOfflineQueue: false } as const;
 
 /** Creates the client for `redis`; it starts connecting at once. */
 export function createRedisClient(redis: RedisConfig): RedisClient {
@@ -77,18 +82,19 @@ export function createRedisClient(redis: RedisConfig): RedisClient {
     case 'standalone': {
       if (!redis.url) throw new Error('standalone Redis needs a URL');
       const target = standaloneTarget(redis.url, redis);
-      return new Redis({ ...common, ...target, enableOfflineQueue: false, retryStrategy: reconnectDelay });
+      return new Redis({ ...common, ...NO_OFFLINE_QUEUE, ...target, retryStrategy: reconnectDelay });
     }
     case 'sentinel':
       return new Redis({
         ...common,
-        enableOfflineQueue: false,
+        ...NO_OFFLINE_QUEUE,
         sentinels: redis.sentinels.map(({ host, port }) => ({ host, port })),
         name: redis.sentinelMaster ?? '',
         username: redis.username,
         password: redis.password,
         // Sentinels usually share the master's password but not its ACL users.
         sentinelPassword: redis.password,
+        // ioredis names them oddly: the first puts the master found through Sentinel on TLS, the second the sentinels.
         ...(redis.tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
         sentinelCommandTimeout: common.connectTimeout,
         sentinelRetryStrategy: reconnectDelay,
@@ -96,8 +102,7 @@ export function createRedisClient(redis: RedisConfig): RedisClient {
       });
     case 'cluster': {
       const options: ClusterOptions = {
-        // A disconnected store answers at once instead of queueing requests that would time out later.
-        enableOfflineQueue: false,
+        ...NO_OFFLINE_QUEUE,
         clusterRetryStrategy: reconnectDelay,
         // A restarted node that kept its slots is reconnected without waiting for a MOVED.
         clusterNodeRetryStrategy: reconnectDelay,

@@ -56,6 +56,7 @@ export function createRedisGuard(client: RedisClient, options: RedisGuardOptions
   });
   client.on('close', () => {
     down = true;
+    lastProblem ??= 'connection closed';
     wake();
   });
   client.on('end', () => {
@@ -83,9 +84,20 @@ export function createRedisGuard(client: RedisClient, options: RedisGuardOptions
     return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
   };
 
+  // ioredis attaches the failed command with its arguments (keys naming session ids, sealed
+  // values) to an error reply; the cause keeps what helps diagnose and leaves those out of logs.
+  const causeOf = (error: unknown): unknown => {
+    if (!(error instanceof Error)) return error;
+    const cause = new Error(redact(error.message));
+    cause.name = error.name;
+    cause.stack = redact(error.stack ?? '');
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === undefined ? cause : Object.assign(cause, { code });
+  };
+
   const unavailable = (operation: string, error: unknown): StoreUnavailableError => {
     const reason = redact(error instanceof Error ? error.message : String(error));
-    return new StoreUnavailableError(`Redis ${operation} failed: ${reason}`, { cause: error });
+    return new StoreUnavailableError(`Redis ${operation} failed: ${reason}`, { cause: causeOf(error) });
   };
 
   return {
@@ -112,7 +124,6 @@ export function createRedisGuard(client: RedisClient, options: RedisGuardOptions
         await withDeadline(client.quit());
       } catch {
         // QUIT failed or hung (Redis unreachable): drop the sockets and stop reconnecting.
-      } finally {
         client.disconnect();
       }
     },

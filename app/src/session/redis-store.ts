@@ -22,6 +22,8 @@ export interface RedisStoreOptions {
 }
 
 /** Redis wants whole milliseconds, and at least one: zero or less would delete or be refused. */
+// Sessions with large tokens seal to more than a cookie's 8 KiB; a stored value may be up to 1 MiB.
+const MAX_SEALED_LENGTH = 1 << 20;
 const ms = (value: number): number => Math.max(1, Math.ceil(value));
 
 /**
@@ -49,7 +51,7 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
       const sealed = await guard.run('get', () => scripts.sessionGet(key, now(), ms(idleMs)));
       if (sealed === null) return undefined;
       // Sealed with a key that has since been rotated away, or not by us: as good as missing.
-      const plain = sealer.unseal(sealed, purpose(key));
+      const plain = sealer.unseal(sealed, purpose(key), MAX_SEALED_LENGTH);
       return plain === undefined ? undefined : recordFromJson(plain.toString('utf8'));
     },
     async set(id, record, idleMs) {

@@ -15,8 +15,11 @@ const OVERHEAD = 1 + IV_BYTES + TAG_BYTES;
 export interface Sealer {
   /** Encrypts `plaintext` for `purpose`; the result is URL- and cookie-safe. */
   seal(plaintext: Buffer, purpose: string): string;
-  /** Decrypts a sealed value, or returns undefined for anything malformed, tampered or sealed for another purpose. */
-  unseal(sealed: string, purpose: string): Buffer | undefined;
+  /**
+   * Decrypts a sealed value, or returns undefined for anything malformed, tampered, sealed for
+   * another purpose, or longer than `maxLength` characters (8 KiB by default: a cookie's bound).
+   */
+  unseal(sealed: string, purpose: string, maxLength?: number): Buffer | undefined;
   /** Replaces the key list (rotation): the first new key seals from now on. */
   setKeys(keys: readonly Buffer[]): void;
 }
@@ -48,8 +51,8 @@ export function createSealer(initialKeys: readonly Buffer[]): Sealer {
       const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
       return Buffer.concat([Buffer.of(VERSION), iv, body, cipher.getAuthTag()]).toString('base64url');
     },
-    unseal(sealed, purpose) {
-      if (sealed.length > 8192 || !/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
+    unseal(sealed, purpose, maxLength = 8192) {
+      if (sealed.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
       const raw = Buffer.from(sealed, 'base64url');
       if (raw.length < OVERHEAD || raw[0] !== VERSION) return undefined;
       const iv = raw.subarray(1, 1 + IV_BYTES);

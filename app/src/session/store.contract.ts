@@ -130,6 +130,24 @@ export function runSessionStoreContract(
       assert.deepEqual(await store.takeIndex(index), []);
     });
 
+    it('keeps an index at least as long as its longest-lived addition asks', async () => {
+      const { store, advance } = await fresh();
+      const index = `sid:${newId()}`;
+      await store.addToIndex(index, 'a', 3 * unit);
+      await store.addToIndex(index, 'b', unit);
+      await advance(1.5 * unit);
+      assert.deepEqual((await store.takeIndex(index)).sort(), ['a', 'b'], 'a shorter ttl did not cut the set short');
+    });
+
+    it('replaces a session on a second set', async () => {
+      const { store } = await fresh();
+      const id = newId();
+      await store.set(id, sampleRecord(Date.now(), 3_600_000, 'first'), 60 * unit);
+      const second = sampleRecord(Date.now(), 3_600_000, 'second');
+      await store.set(id, second, 60 * unit);
+      assert.deepEqual(await store.get(id, 60 * unit), second);
+    });
+
     it('gives a lock to one holder, releases it only for its token, and expires it', async () => {
       const { store, advance } = await fresh();
       const key = `lock:${newId()}`;

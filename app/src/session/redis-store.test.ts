@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { startRedisServer, type RedisServerHandle } from '../../../e2e/support/redis-server.ts';
+import { redisTestConfig, urlWith } from '../../test/support/redis-config.ts';
+import { createRedisStore } from './redis-store.ts';
+import { createSealer } from './seal.ts';
+import { runSessionStoreContract, sampleRecord } from './store.contract.ts';
+import type { SessionStore } from './store.ts';
+
+const UNIT = 200;
+const sealer = createSealer([randomBytes(32)]);
+const newId = (): string => randomBytes(16).toString('hex');
+
+let server: RedisServerHandle;
+const stores: SessionStore[] = [];
+const raws: Redis[] = [];
+before(async () => {
+  server = await startRedisServer();
+});
+after(async () => {
+  for (const store of stores) await store.close();
+  for (const raw of raws) raw.disconnect();
+  await server?.stop();
+});
+
+const storeFor = (...args: Parameters<typeof redisTestConfig>): { store: SessionStore; prefix: string } => {
+  const config = redisTestConfig(...args);
+  const store = createRedisStore(config, sealer);
+  stores.push(store);
+  return { store, prefix: config.keyPrefix };
+};
+/** A plain client for looking at what the store wrote. */
+const rawClient = (db = 0): Redis => {
+  const raw = new Redis({ host: '127.0.0.1', port: server.port, db });
+  raws.push(raw);
+  return raw;
+};
+
+runSessionStoreContract(
+  'redis',
+  async () => ({ store: storeFor(server.url).store, advance: (ms) => sleep(ms) }),
+  UNIT,
+);
+
+describe('redis store', () => {
+  test('keeps sessions sealed: the raw value shows no token, claim or name', async () => {
+    const { store, prefix } = storeFor(server.url);
+    const id = newId();
+    const record = sampleRecord(Date.now(), 3_600_000, 'zed-the-user');
+    await store.set(id, record, 60_000);
+    const raw = await rawClient().hgetall(`${prefix}session:${id}`);
+    assert.deepEqual(Object.keys(raw).sort(), ['data', 'expiresAt']);
+    assert.equal(raw.expiresAt, String(record.expiresAt));
+    const dump = JSON.stringify(raw);
+    for (const secret of ['id.token.value', 'zed-the-user', 'example.com', 'devs', 'X-Auth-Request-User', 'sid-']) {
+      assert.ok(!dump.includes(secret), `raw value contains ${secret}`);
+    }
+  });
+
+  test('reads a value copied to another key, or sealed with keys since rotated away, as missing', async () => {
+    const { store, prefix } = storeFor(server.url);
+    const raw = rawClient();
+    const id = newId();
+    await store.set(id, sampleRecord(Date.now()), 60_000);
+    const copy = newId();
+    await raw.copy(`${prefix}session:${id}`, `${prefix}session:${copy}`);
+    assert.equal(await store.get(copy, 60_000), undefined, 'copied under another id');
+    const rotated = createRedisStore(redisTestConfig(server.url, { keyPrefix: prefix }), createSealer([randomBytes(32)]));
+    stores.push(rotated);
+    assert.equal(await rotated.get(id, 60_000), undefined, 'sealed with a key no longer held');
+    assert.ok(await store.get(id, 60_000), 'the original still reads');
+  });
+
+  test('keeps sessions with undefined fields equal after the round trip', async () => {
+    const { store } = storeFor(server.url);
+    const id = newId();
+    const base = sampleRecord(Date.now());
+    const record = { ...base, sid: undefined, tokens: { ...base.tokens, refreshToken: undefined, accessTokenExpiresAt: undefined } };
+    await store.set(id, record, 60_000);
+    assert.deepEqual(await store.get(id, 60_000), record);
+  });
+
+  test('keeps a session larger than a cookie could hold, and refuses it when truncated', async () => {
+    const { store, prefix } = storeFor(server.url);
+    const id = newId();
+    const base = sampleRecord(Date.now());
+    const big = 'x'.repeat(9000);
+    const record = { ...base, tokens: { ...base.tokens, idToken: `id.${big}`, accessToken: `at.${big}`, refreshToken: `rt.${big}` } };
+    await store.set(id, record, 60_000);
+    assert.deepEqual(await store.get(id, 60_000), record);
+    const raw = rawClient();
+    const data = (await raw.hget(`${prefix}session:${id}`, 'data')) ?? '';
+    assert.ok(data.length > 8192, 'larger than a cookie-sized sealed value');
+    await raw.hset(`${prefix}session:${id}`, 'data', data.slice(0, -10));
+    assert.equal(await store.get(id, 60_000), undefined, 'truncated');
+  });
+
+  test('writes only keys under its prefix, in the database named by the URL', async () => {
+    const { store, prefix } = storeFor(urlWith(server.url, {}, 3));
+    const id = newId();
+    await store.set(id, sampleRecord(Date.now()), 60_000);
+    await store.putOnce('state', 'v', 60_000);
+    await store.claim('jti', 60_000);
+    await store.addToIndex('sub:alice', id, 60_000);
+    const token = await store.lock('refresh', 60_000);
+    // Database 3 is this test's alone: every key in it is one the store wrote.
+    const keys = await rawClient(3).keys('*');
+    assert.deepEqual(keys.sort(), [
+      `${prefix}claim:jti`,
+      `${prefix}index:sub:alice`,
+      `${prefix}lock:refresh`,
+      `${prefix}once:state`,
+      `${prefix}session:${id}`,
+    ]);
+    assert.equal((await rawClient(0).keys(`${prefix}*`)).length, 0, 'nothing in database 0');
+    assert.ok(token);
+    await store.unlock('refresh', token);
+  });
+
+  test('caps the idle expiry at the absolute expiry and lets Redis keep the TTL', async () => {
+    const { store, prefix } = storeFor(server.url);
+    const id = newId();
+    await store.set(id, sampleRecord(Date.now(), 5_000), 60_000);
+    const ttl = await rawClient().pttl(`${prefix}session:${id}`);
+    assert.ok(ttl > 4_000 && ttl <= 5_000, `TTL ${ttl} ms`);
+    await store.get(id, 1_000);
+    const slid = await rawClient().pttl(`${prefix}session:${id}`);
+    assert.ok(slid > 500 && slid <= 1_000, `TTL after a read ${slid} ms`);
+  });
+
+  test('reports each operation to observe', async () => {
+    const seen: Array<[string, boolean]> = [];
+    const store = createRedisStore(redisTestConfig(server.url), sealer, {
+      observe: (operation, seconds, ok) => {
+        assert.ok(seconds >= 0 && seconds < 5);
+        seen.push([operation, ok]);
+      },
+    });
+    stores.push(store);
+    await store.ping();
+    await store.set('a', sampleRecord(Date.now()), 60_000);
+    await store.get('a', 60_000);
+    await store.delete('a');
+    await store.putOnce('o', 'v', 60_000);
+    await store.takeOnce('o');
+    await store.claim('c', 60_000);
+    await store.addToIndex('i', 'a', 60_000);
+    await store.takeIndex('i');
+    await store.unlock('l', (await store.lock('l', 60_000)) ?? '');
+    const names = ['ping', 'set', 'get', 'delete', 'putOnce', 'takeOnce', 'claim', 'addToIndex', 'takeIndex', 'lock', 'unlock'];
+    assert.deepEqual(seen, names.map((name) => [name, true]));
+  });
+
+  test('counts nothing: a count would need a scan', () => {
+    assert.equal(storeFor(server.url).store.count(), -1);
+  });
+});
