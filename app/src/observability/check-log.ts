@@ -22,7 +22,12 @@ export interface CheckLine {
 
 const WRITES_INFO: ReadonlySet<LogLevel> = new Set<LogLevel>(['info', 'debug', 'trace']);
 
-/** Writes check lines; lines made in one event-loop turn reach the sink in one write. */
+/** How long a check line may wait before it is written. */
+const FLUSH_AFTER_MS = 100;
+/** Pending characters that trigger a write at once. */
+const FLUSH_AT_CHARS = 64 * 1024;
+
+/** Writes check lines in batches: at most every 100 ms, or as soon as 64 KiB are pending. */
 export interface CheckLog {
   (line: CheckLine): void;
   /** Writes pending lines now (at shutdown). */
@@ -35,13 +40,17 @@ export interface CheckLog {
  */
 export function createCheckLog(sink: LineSink, level: LogLevel): CheckLog {
   if (!WRITES_INFO.has(level)) return Object.assign(() => {}, { flush() {} });
+  // Each write to the log is a hand-off to the I/O thread pool; one per batch keeps that off the hot path.
   let pending: string[] = [];
-  let scheduled = false;
+  let pendingChars = 0;
+  let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
-    scheduled = false;
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
     if (pending.length === 0) return;
     const batch = pending.join('');
     pending = [];
+    pendingChars = 0;
     sink.write(batch);
   };
   // ISO time cached per millisecond: under load many lines share one.
@@ -54,12 +63,14 @@ export function createCheckLog(sink: LineSink, level: LogLevel): CheckLog {
       lastIso = new Date(now).toISOString();
     }
     const user = line.user === undefined ? '' : `,"user":${JSON.stringify(line.user)}`;
-    pending.push(
-      `{"level":"info","time":"${lastIso}","service":"gatehouse","msg":"auth check","requestId":${JSON.stringify(line.requestId)},"status":${line.status},"result":"${line.result}","reasons":${JSON.stringify(line.reasons)}${user},"ms":${line.ms}}\n`,
-    );
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
+    const text =
+      `{"level":"info","time":"${lastIso}","service":"gatehouse","msg":"auth check","requestId":${JSON.stringify(line.requestId)},"status":${line.status},"result":"${line.result}","reasons":${JSON.stringify(line.reasons)}${user},"ms":${line.ms}}\n`;
+    pending.push(text);
+    pendingChars += text.length;
+    if (pendingChars >= FLUSH_AT_CHARS) flush();
+    else if (timer === undefined) {
+      timer = setTimeout(flush, FLUSH_AFTER_MS);
+      timer.unref();
     }
   };
   return Object.assign(write, { flush });

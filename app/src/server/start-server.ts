@@ -57,8 +57,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const metrics = createMetrics(() => store.count());
   // One sealer for cookies and stored sessions, so a key rotation reaches both.
   const sealer = createSealer(config.cookie.keys);
+  const storeTimers = new Map<string, { observe(seconds: number): void }>();
   const store = createSessionStore(config, sealer, now, (operation, seconds, ok) => {
-    metrics.storeDuration.observe({ operation }, seconds);
+    let timer = storeTimers.get(operation);
+    if (!timer) storeTimers.set(operation, (timer = metrics.storeDuration.labels({ operation })));
+    timer.observe(seconds);
     if (!ok) metrics.storeErrors.inc({ operation });
   });
   const lifecycle: Lifecycle = { shuttingDown: false };

@@ -73,7 +73,8 @@ function connectionOptions(redis: RedisConfig): RedisOptions {
 }
 
 // A disconnected store answers at once instead of queueing requests that would time out later.
-const NO_OFFLINE_QUEUE = { enableOfflineQueue: false } as const;
+// Auto-pipelining sends the commands of concurrent checks issued in one tick as one write.
+const NO_OFFLINE_QUEUE = { enableOfflineQueue: false, enableAutoPipelining: true } as const;
 
 /** Creates the client for `redis`; it starts connecting at once. */
 export function createRedisClient(redis: RedisConfig): RedisClient {

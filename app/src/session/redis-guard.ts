@@ -18,6 +18,12 @@ export interface RedisGuardOptions {
   /** Strings replaced by `***` in every message (passwords). */
   readonly secrets: readonly string[];
   readonly observe?: ObserveOperation | undefined;
+  /**
+   * Race every command against the deadline here too. Needed in Cluster mode, where a command for
+   * a dead node's slots is not bound by ioredis's commandTimeout; elsewhere commandTimeout bounds
+   * it already and a second timer per command would only cost.
+   */
+  readonly raceDeadline: boolean;
 }
 
 /** Runs operations against a watched client. */
@@ -30,7 +36,7 @@ export interface RedisGuard {
 
 /** Watches `client` and returns the guard for its operations. */
 export function createRedisGuard(client: RedisClient, options: RedisGuardOptions): RedisGuard {
-  const { timeoutMs, secrets, observe } = options;
+  const { timeoutMs, secrets, observe, raceDeadline } = options;
   const redact = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
   // Set once a connection attempt failed or a connection was lost; cleared when one is ready.
   let down = false;
@@ -106,8 +112,7 @@ export function createRedisGuard(client: RedisClient, options: RedisGuardOptions
       let ok = false;
       try {
         if (closed) throw new Error('the store is closed');
-        const pending = isReady() ? action() : connected().then(action);
-        const result = await withDeadline(pending);
+        const result = isReady() && !raceDeadline ? await action() : await withDeadline(isReady() ? action() : connected().then(action));
         ok = true;
         return result;
       } catch (error) {

@@ -18,7 +18,7 @@ const LEAST_USER = { name: 'least', password: 'least-Pa55', prefix: 'gh:' };
 const LEAST_RULES = [
   'on', `>${LEAST_USER.password}`, `~${LEAST_USER.prefix}*`, 'resetchannels', '-@all',
   '+ping', '+hello', '+info', '+client|setname', '+select', '+evalsha', '+eval',
-  '+get', '+set', '+getdel', '+del', '+hmget', '+hset', '+pexpire', '+pttl', '+sadd', '+smembers',
+  '+get', '+set', '+getdel', '+del', '+hmget', '+hget', '+hset', '+pexpire', '+pttl', '+sadd', '+smembers',
 ];
 
 let server: RedisServerHandle;

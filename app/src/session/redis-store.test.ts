@@ -52,7 +52,7 @@ describe('redis store', () => {
     const record = sampleRecord(Date.now(), 3_600_000, 'zed-the-user');
     await store.set(id, record, 60_000);
     const raw = await rawClient().hgetall(`${prefix}session:${id}`);
-    assert.deepEqual(Object.keys(raw).sort(), ['data', 'expiresAt']);
+    assert.deepEqual(Object.keys(raw).sort(), ['data', 'expiresAt', 'tag']);
     assert.equal(raw.expiresAt, String(record.expiresAt));
     const dump = JSON.stringify(raw);
     for (const secret of ['id.token.value', 'zed-the-user', 'example.com', 'devs', 'X-Auth-Request-User', 'sid-']) {
@@ -83,6 +83,22 @@ describe('redis store', () => {
     assert.deepEqual(await store.get(id, 60_000), record);
   });
 
+  test('a replica holding a decoded session sees another replica\'s update at once', async () => {
+    const { store: replicaA, prefix } = storeFor(server.url);
+    const replicaB = createRedisStore({ ...redisTestConfig(server.url), keyPrefix: prefix }, sealer);
+    stores.push(replicaB);
+    const id = newId();
+    const first = sampleRecord(Date.now());
+    await replicaA.set(id, first, 60_000);
+    assert.deepEqual(await replicaB.get(id, 60_000), first);
+    assert.deepEqual(await replicaB.get(id, 60_000), first, 'unchanged: answered from the decoded copy');
+    const second = { ...first, tokens: { ...first.tokens, accessToken: 'refreshed' } };
+    await replicaA.set(id, second, 60_000);
+    assert.deepEqual(await replicaB.get(id, 60_000), second);
+    await replicaA.delete(id);
+    assert.equal(await replicaB.get(id, 60_000), undefined);
+  });
+
   test('keeps a session larger than a cookie could hold, and refuses it when truncated', async () => {
     const { store, prefix } = storeFor(server.url);
     const id = newId();
@@ -94,7 +110,7 @@ describe('redis store', () => {
     const raw = rawClient();
     const data = (await raw.hget(`${prefix}session:${id}`, 'data')) ?? '';
     assert.ok(data.length > 8192, 'larger than a cookie-sized sealed value');
-    await raw.hset(`${prefix}session:${id}`, 'data', data.slice(0, -10));
+    await raw.hset(`${prefix}session:${id}`, 'data', data.slice(0, -10), 'tag', 'changed');
     assert.equal(await store.get(id, 60_000), undefined, 'truncated');
   });
 

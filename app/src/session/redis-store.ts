@@ -8,9 +8,10 @@ import { randomBytes } from 'node:crypto';
 import type { RedisConfig } from '../config/config.ts';
 import { createRedisClient, redisSecrets } from './redis-client.ts';
 import { createRedisGuard, type ObserveOperation } from './redis-guard.ts';
-import { defineStoreScripts } from './redis-scripts.ts';
+import { defineStoreScripts, UNCHANGED } from './redis-scripts.ts';
 import type { Sealer } from './seal.ts';
 import { recordFromJson, recordToJson } from './session-record-json.ts';
+import type { SessionRecord } from './session-record.ts';
 import type { SessionStore } from './store.ts';
 
 /** Options of {@link createRedisStore}. */
@@ -25,6 +26,9 @@ export interface RedisStoreOptions {
 // Sessions with large tokens seal to more than a cookie's 8 KiB; a stored value may be up to 1 MiB.
 const MAX_SEALED_LENGTH = 1 << 20;
 const ms = (value: number): number => Math.max(1, Math.ceil(value));
+const MAX_DECODED = 10_000;
+// A sealed value starts with its version byte and random IV: its first 24 characters name this write.
+const tagOf = (sealed: string): string => sealed.slice(0, 24);
 
 /**
  * Creates a Redis store; it connects in the background and reconnects by itself.
@@ -38,29 +42,52 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
     timeoutMs: redis.timeoutMs,
     secrets: redisSecrets(redis),
     observe: options.observe,
+    raceDeadline: redis.mode === 'cluster',
   });
   const prefix = redis.keyPrefix;
   const sessionKey = (id: string): string => `${prefix}session:${id}`;
   // The purpose binds a sealed session to its key: copied under another id it no longer opens.
   const purpose = (key: string): string => `store:${key}`;
+  // The last version of each session this replica decoded, by its tag: an unchanged session then
+  // costs a one-character reply instead of fetching, decrypting and parsing the record on every
+  // check. Entries are ignored once the keys rotate.
+  const decoded = new Map<string, { tag: string; record: SessionRecord; generation: number }>();
+  const current = (id: string) => {
+    const hit = decoded.get(id);
+    return hit && hit.generation === sealer.generation() ? hit : undefined;
+  };
+  const decode = (id: string, key: string, sealed: string): SessionRecord | undefined => {
+    // Sealed with a key that has since been rotated away, or not by us: as good as missing.
+    const plain = sealer.unseal(sealed, purpose(key), MAX_SEALED_LENGTH);
+    if (plain === undefined) return undefined;
+    const record = recordFromJson(plain.toString('utf8'));
+    if (record === undefined) return undefined;
+    if (decoded.size >= MAX_DECODED) decoded.clear();
+    decoded.set(id, { tag: tagOf(sealed), record, generation: sealer.generation() });
+    return record;
+  };
 
   return {
     kind: 'redis',
     async get(id, idleMs) {
       const key = sessionKey(id);
-      const sealed = await guard.run('get', () => scripts.sessionGet(key, now(), ms(idleMs)));
-      if (sealed === null) return undefined;
-      // Sealed with a key that has since been rotated away, or not by us: as good as missing.
-      const plain = sealer.unseal(sealed, purpose(key), MAX_SEALED_LENGTH);
-      return plain === undefined ? undefined : recordFromJson(plain.toString('utf8'));
+      const known = current(id);
+      const sealed = await guard.run('get', () => scripts.sessionGet(key, now(), ms(idleMs), known?.tag ?? ''));
+      if (sealed === null) {
+        decoded.delete(id);
+        return undefined;
+      }
+      if (sealed === UNCHANGED && known) return known.record;
+      return sealed === UNCHANGED ? undefined : decode(id, key, sealed);
     },
     async set(id, record, idleMs) {
       const key = sessionKey(id);
       const sealed = sealer.seal(Buffer.from(recordToJson(record), 'utf8'), purpose(key));
       const ttl = Math.floor(Math.min(idleMs, record.expiresAt - now()));
-      await guard.run('set', () => scripts.sessionSet(key, sealed, record.expiresAt, ttl));
+      await guard.run('set', () => scripts.sessionSet(key, sealed, tagOf(sealed), record.expiresAt, ttl));
     },
     async delete(id) {
+      decoded.delete(id);
       await guard.run('delete', () => client.del(sessionKey(id)));
     },
     async putOnce(key, value, ttlMs) {

@@ -22,6 +22,8 @@ export interface Sealer {
   unseal(sealed: string, purpose: string, maxLength?: number): Buffer | undefined;
   /** Replaces the key list (rotation): the first new key seals from now on. */
   setKeys(keys: readonly Buffer[]): void;
+  /** Changes on every setKeys, so caches of unsealed values know to start over. */
+  generation(): number;
 }
 
 /**
@@ -39,11 +41,14 @@ export function createSealer(initialKeys: readonly Buffer[]): Sealer {
   };
   let keyObjects = toKeyObjects(initialKeys);
   let sealKey = keyObjects[0] as KeyObject;
+  let generation = 0;
   return {
     setKeys(keys) {
       keyObjects = toKeyObjects(keys);
       sealKey = keyObjects[0] as KeyObject;
+      generation += 1;
     },
+    generation: () => generation,
     seal(plaintext, purpose) {
       const iv = randomBytes(IV_BYTES);
       const cipher = createCipheriv('aes-256-gcm', sealKey, iv);
