@@ -63,7 +63,6 @@ function connectionOptions(redis: RedisConfig): RedisOptions {
     // A command in flight when the connection drops is failed, not replayed on the next connection.
     maxRetriesPerRequest: 0,
     autoResendUnfulfilledCommands: false,
-    commandTimeout: redis.timeoutMs,
     // Long enough for TCP, TLS and AUTH over a slow link, short enough to notice a black hole.
     connectTimeout: Math.max(1000, 4 * redis.timeoutMs),
     // A socket being dropped is destroyed soon, rather than holding the process for seconds.

@@ -18,12 +18,6 @@ export interface RedisGuardOptions {
   /** Strings replaced by `***` in every message (passwords). */
   readonly secrets: readonly string[];
   readonly observe?: ObserveOperation | undefined;
-  /**
-   * Race every command against the deadline here too. Needed in Cluster mode, where a command for
-   * a dead node's slots is not bound by ioredis's commandTimeout; elsewhere commandTimeout bounds
-   * it already and a second timer per command would only cost.
-   */
-  readonly raceDeadline: boolean;
 }
 
 /** Runs operations against a watched client. */
@@ -36,7 +30,7 @@ export interface RedisGuard {
 
 /** Watches `client` and returns the guard for its operations. */
 export function createRedisGuard(client: RedisClient, options: RedisGuardOptions): RedisGuard {
-  const { timeoutMs, secrets, observe, raceDeadline } = options;
+  const { timeoutMs, secrets, observe } = options;
   const redact = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
   // Set once a connection attempt failed or a connection was lost; cleared when one is ready.
   let down = false;
@@ -81,14 +75,43 @@ export function createRedisGuard(client: RedisClient, options: RedisGuardOptions
     if (!isReady()) throw notConnected();
   };
 
-  const withDeadline = <T>(promise: Promise<T>): Promise<T> => {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
-      timer.unref();
-    });
-    return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+  // Deadlines of operations in flight, checked by one sweeping timer: a timer per command (ioredis's
+  // commandTimeout) costs more than the command on the hot path. An operation fails between
+  // timeoutMs and 1.25 × timeoutMs after it started; this also bounds Cluster commands for a dead
+  // node's slots, which commandTimeout does not.
+  const deadlines = new Set<{ at: number; fail: (error: Error) => void }>();
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = (): void => {
+    const t = performance.now();
+    for (const deadline of deadlines) {
+      if (t - deadline.at < timeoutMs) continue;
+      deadlines.delete(deadline);
+      deadline.fail(new Error(`no answer from Redis within ${timeoutMs} ms`));
+    }
+    if (deadlines.size === 0 && sweeper !== undefined) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
   };
+  const withDeadline = <T>(promise: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const deadline = { at: performance.now(), fail: reject };
+      deadlines.add(deadline);
+      if (sweeper === undefined) {
+        sweeper = setInterval(sweep, Math.max(5, Math.floor(timeoutMs / 4)));
+        sweeper.unref();
+      }
+      promise.then(
+        (value) => {
+          deadlines.delete(deadline);
+          resolve(value);
+        },
+        (error: unknown) => {
+          deadlines.delete(deadline);
+          reject(error);
+        },
+      );
+    });
 
   // ioredis attaches the failed command with its arguments (keys naming session ids, sealed
   // values) to an error reply; the cause keeps what helps diagnose and leaves those out of logs.
@@ -107,19 +130,27 @@ export function createRedisGuard(client: RedisClient, options: RedisGuardOptions
   };
 
   return {
-    async run(operation, action) {
+    run(operation, action) {
       const started = performance.now();
-      let ok = false;
+      const done = (ok: boolean): void => observe?.(operation, (performance.now() - started) / 1000, ok);
+      let pending: ReturnType<typeof action>;
       try {
         if (closed) throw new Error('the store is closed');
-        const result = isReady() && !raceDeadline ? await action() : await withDeadline(isReady() ? action() : connected().then(action));
-        ok = true;
-        return result;
+        pending = withDeadline(isReady() ? action() : connected().then(action));
       } catch (error) {
-        throw unavailable(operation, error);
-      } finally {
-        observe?.(operation, (performance.now() - started) / 1000, ok);
+        done(false);
+        return Promise.reject(unavailable(operation, error));
       }
+      return pending.then(
+        (result) => {
+          done(true);
+          return result;
+        },
+        (error: unknown) => {
+          done(false);
+          throw unavailable(operation, error);
+        },
+      );
     },
     async close() {
       if (closed) return;

@@ -42,7 +42,6 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
     timeoutMs: redis.timeoutMs,
     secrets: redisSecrets(redis),
     observe: options.observe,
-    raceDeadline: redis.mode === 'cluster',
   });
   const prefix = redis.keyPrefix;
   const sessionKey = (id: string): string => `${prefix}session:${id}`;
