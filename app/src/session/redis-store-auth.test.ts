@@ -13,12 +13,12 @@ import { StoreUnavailableError, type SessionStore } from './store.ts';
 const sealer = createSealer([randomBytes(32)]);
 const DEFAULT_PASSWORD = 'default-Pa55word';
 const ACL_USER = { name: 'gate-user', password: 'p@ss:w/rd%20?#' };
-/** The least a store needs: its own keys, the commands its scripts run, and PING, HELLO and INFO to connect. */
+/** The least a store needs: its own keys and invalidation channel, the commands its scripts run, and PING, HELLO and INFO to connect. */
 const LEAST_USER = { name: 'least', password: 'least-Pa55', prefix: 'gh:' };
 const LEAST_RULES = [
-  'on', `>${LEAST_USER.password}`, `~${LEAST_USER.prefix}*`, 'resetchannels', '-@all',
+  'on', `>${LEAST_USER.password}`, `~${LEAST_USER.prefix}*`, 'resetchannels', `&${LEAST_USER.prefix}invalidate`, '-@all',
   '+ping', '+hello', '+info', '+client|setname', '+select', '+evalsha', '+eval',
-  '+get', '+set', '+getdel', '+del', '+hmget', '+hget', '+hset', '+pexpire', '+pttl', '+sadd', '+smembers',
+  '+get', '+set', '+getdel', '+del', '+hmget', '+hget', '+hset', '+pexpire', '+pttl', '+sadd', '+smembers', '+publish', '+subscribe',
 ];
 
 let server: RedisServerHandle;

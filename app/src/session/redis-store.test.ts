@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { startRedisServer, type RedisServerHandle } from '../../../e2e/support/redis-server.ts';
 import { redisTestConfig, urlWith } from '../../test/support/redis-config.ts';
+import { eventually } from '../../test/support/eventually.ts';
 import { createRedisStore } from './redis-store.ts';
 import { createSealer } from './seal.ts';
 import { runSessionStoreContract, sampleRecord } from './store.contract.ts';
@@ -83,7 +84,7 @@ describe('redis store', () => {
     assert.deepEqual(await store.get(id, 60_000), record);
   });
 
-  test('a replica holding a decoded session sees another replica\'s update at once', async () => {
+  test('a replica holding a decoded session sees another replica\'s update and deletion', async () => {
     const { store: replicaA, prefix } = storeFor(server.url);
     const replicaB = createRedisStore({ ...redisTestConfig(server.url), keyPrefix: prefix }, sealer);
     stores.push(replicaB);
@@ -91,12 +92,38 @@ describe('redis store', () => {
     const first = sampleRecord(Date.now());
     await replicaA.set(id, first, 60_000);
     assert.deepEqual(await replicaB.get(id, 60_000), first);
-    assert.deepEqual(await replicaB.get(id, 60_000), first, 'unchanged: answered from the decoded copy');
+    assert.deepEqual(await replicaB.get(id, 60_000), first, 'unchanged: answered from the local copy');
     const second = { ...first, tokens: { ...first.tokens, accessToken: 'refreshed' } };
     await replicaA.set(id, second, 60_000);
-    assert.deepEqual(await replicaB.get(id, 60_000), second);
+    // The announcement travels over pub/sub: it lands within milliseconds, well inside the local-copy window.
+    await eventually(async () => assert.deepEqual(await replicaB.get(id, 60_000), second), 20, 10);
     await replicaA.delete(id);
-    assert.equal(await replicaB.get(id, 60_000), undefined);
+    await eventually(async () => assert.equal(await replicaB.get(id, 60_000), undefined), 20, 10);
+  });
+
+  test('local copies are dropped as soon as the invalidation subscription is lost', async () => {
+    const { store, prefix } = storeFor(server.url);
+    const id = newId();
+    await store.set(id, sampleRecord(Date.now()), 60_000);
+    assert.ok(await store.get(id, 60_000));
+    const raw = rawClient();
+    // Gone from Redis without an announcement, then the subscriber connection is cut:
+    // the store may have missed messages, so it must not answer from its copy any more.
+    await raw.del(`${prefix}session:${id}`);
+    await raw.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    // By now the subscriber has reconnected and subscribed again, well inside the one-second window
+    // in which the copy would otherwise still be trusted: the copy must be gone all the same.
+    await sleep(300);
+    assert.equal(await store.get(id, 60_000), undefined);
+  });
+
+  test('a change made without an announcement is seen within the one-second window', async () => {
+    const { store, prefix } = storeFor(server.url);
+    const id = newId();
+    await store.set(id, sampleRecord(Date.now()), 60_000);
+    assert.ok(await store.get(id, 60_000));
+    await rawClient().del(`${prefix}session:${id}`);
+    await eventually(async () => assert.equal(await store.get(id, 60_000), undefined), 30, 50);
   });
 
   test('keeps a session larger than a cookie could hold, and refuses it when truncated', async () => {
@@ -111,7 +138,9 @@ describe('redis store', () => {
     const data = (await raw.hget(`${prefix}session:${id}`, 'data')) ?? '';
     assert.ok(data.length > 8192, 'larger than a cookie-sized sealed value');
     await raw.hset(`${prefix}session:${id}`, 'data', data.slice(0, -10), 'tag', 'changed');
-    assert.equal(await store.get(id, 60_000), undefined, 'truncated');
+    const other = createRedisStore({ ...redisTestConfig(server.url), keyPrefix: prefix }, sealer);
+    stores.push(other);
+    assert.equal(await other.get(id, 60_000), undefined, 'truncated');
   });
 
   test('writes only keys under its prefix, in the database named by the URL', async () => {
@@ -166,7 +195,7 @@ describe('redis store', () => {
     await store.addToIndex('i', 'a', 60_000);
     await store.takeIndex('i');
     await store.unlock('l', (await store.lock('l', 60_000)) ?? '');
-    const names = ['ping', 'set', 'get', 'delete', 'putOnce', 'takeOnce', 'claim', 'addToIndex', 'takeIndex', 'lock', 'unlock'];
+    const names = ['ping', 'set', 'publish', 'get', 'delete', 'publish', 'putOnce', 'takeOnce', 'claim', 'addToIndex', 'takeIndex', 'lock', 'unlock'];
     assert.deepEqual(seen, names.map((name) => [name, true]));
   });
 

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { RedisConfig } from '../config/config.ts';
 import { createRedisClient, redisSecrets } from './redis-client.ts';
 import { createRedisGuard, type ObserveOperation } from './redis-guard.ts';
+import { createInvalidationChannel } from './redis-invalidation.ts';
 import { defineStoreScripts, UNCHANGED } from './redis-scripts.ts';
 import type { Sealer } from './seal.ts';
 import { recordFromJson, recordToJson } from './session-record-json.ts';
@@ -27,6 +28,9 @@ export interface RedisStoreOptions {
 const MAX_SEALED_LENGTH = 1 << 20;
 const ms = (value: number): number => Math.max(1, Math.ceil(value));
 const MAX_DECODED = 10_000;
+// A local copy answers checks without a round trip for this long, then is checked against Redis
+// again (which also slides the idle expiry there). Changes made anywhere arrive sooner, by pub/sub.
+const TRUST_LOCAL_MS = 1000;
 // A sealed value starts with its version byte and random IV: its first 24 characters name this write.
 const tagOf = (sealed: string): string => sealed.slice(0, 24);
 
@@ -50,7 +54,16 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
   // The last version of each session this replica decoded, by its tag: an unchanged session then
   // costs a one-character reply instead of fetching, decrypting and parsing the record on every
   // check. Entries are ignored once the keys rotate.
-  const decoded = new Map<string, { tag: string; record: SessionRecord; generation: number }>();
+  const decoded = new Map<string, { tag: string; record: SessionRecord; generation: number; checkedAt: number }>();
+  const invalidation = createInvalidationChannel(
+    client,
+    `${prefix}invalidate`,
+    (id) => decoded.delete(id),
+    () => decoded.clear(),
+  );
+  // Set and delete tell the other replicas; a failed announcement cannot be allowed to leave a
+  // stale copy anywhere, so the operation itself fails and the caller answers 5xx.
+  const announce = (id: string): Promise<unknown> => guard.run('publish', () => invalidation.publish(id));
   const current = (id: string) => {
     const hit = decoded.get(id);
     return hit && hit.generation === sealer.generation() ? hit : undefined;
@@ -62,7 +75,7 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
     const record = recordFromJson(plain.toString('utf8'));
     if (record === undefined) return undefined;
     if (decoded.size >= MAX_DECODED) decoded.clear();
-    decoded.set(id, { tag: tagOf(sealed), record, generation: sealer.generation() });
+    decoded.set(id, { tag: tagOf(sealed), record, generation: sealer.generation(), checkedAt: performance.now() });
     return record;
   };
 
@@ -71,23 +84,32 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
     async get(id, idleMs) {
       const key = sessionKey(id);
       const known = current(id);
+      if (known && invalidation.live() && performance.now() - known.checkedAt < TRUST_LOCAL_MS) {
+        return known.record.expiresAt > now() ? known.record : undefined;
+      }
       const sealed = await guard.run('get', () => scripts.sessionGet(key, now(), ms(idleMs), known?.tag ?? ''));
       if (sealed === null) {
         decoded.delete(id);
         return undefined;
       }
-      if (sealed === UNCHANGED && known) return known.record;
+      if (sealed === UNCHANGED && known) {
+        known.checkedAt = performance.now();
+        return known.record;
+      }
       return sealed === UNCHANGED ? undefined : decode(id, key, sealed);
     },
     async set(id, record, idleMs) {
       const key = sessionKey(id);
       const sealed = sealer.seal(Buffer.from(recordToJson(record), 'utf8'), purpose(key));
       const ttl = Math.floor(Math.min(idleMs, record.expiresAt - now()));
+      decoded.delete(id);
       await guard.run('set', () => scripts.sessionSet(key, sealed, tagOf(sealed), record.expiresAt, ttl));
+      await announce(id);
     },
     async delete(id) {
       decoded.delete(id);
       await guard.run('delete', () => client.del(sessionKey(id)));
+      await announce(id);
     },
     async putOnce(key, value, ttlMs) {
       await guard.run('putOnce', () => client.set(`${prefix}once:${key}`, value, 'PX', ms(ttlMs)));
@@ -121,8 +143,9 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
       // Counting sessions would need a SCAN over the key space on every scrape.
       return -1;
     },
-    close() {
-      return guard.close();
+    async close() {
+      await invalidation.close();
+      await guard.close();
     },
   };
 }
