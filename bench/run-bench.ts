@@ -50,7 +50,7 @@ async function waitFor(url: string): Promise<void> {
 /** Starts a pinned gatehouse with `env`, signs alice in, and returns the check to load. */
 async function gatehouseTarget(
   name: string,
-  minRatio: number,
+  minRatio: number | undefined,
   idp: TestIdp,
   secret: string,
   port: number,
@@ -76,9 +76,9 @@ async function gatehouseTarget(
 const best = (runs: WrkResult[]): WrkResult => runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
 
 async function main(): Promise<void> {
-  const [memoryPort, redisPort, barePort] = await freePorts(3);
+  const [memoryPort, redisPort, redisRoundTripPort, barePort] = await freePorts(4);
   const secret = randomBytes(16).toString('hex');
-  const redirectUris = [memoryPort, redisPort].map((p) => `http://127.0.0.1:${p}/oauth2/callback`);
+  const redirectUris = [memoryPort, redisPort, redisRoundTripPort].map((p) => `http://127.0.0.1:${p}/oauth2/callback`);
   const idp = await startTestIdp({ clients: [{ clientId: 'gatehouse', clientSecret: secret, redirectUris }] });
   const redis = await startRedisServer({ extraArgs: [] });
   const children: ChildProcess[] = [];
@@ -92,6 +92,8 @@ async function main(): Promise<void> {
       bare,
       await gatehouseTarget('gatehouse /oauth2/auth, memory store', 0.5, idp, secret, memoryPort as number, {}, children),
       await gatehouseTarget('gatehouse /oauth2/auth, Redis store', 0.4, idp, secret, redisPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url }, children),
+      // Every check a Redis round trip: what a session sees when its checks are more than 1 s apart.
+      await gatehouseTarget('gatehouse /oauth2/auth, Redis store, GATEHOUSE_REDIS_LOCAL_TTL=0', undefined, idp, secret, redisRoundTripPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url, GATEHOUSE_REDIS_LOCAL_TTL: '0' }, children),
     ];
     const load = { seconds: SECONDS, connections: CONNECTIONS, core: LOAD_CORE };
     // Warm-up: JIT and connection setup are not what is measured.

@@ -25,6 +25,8 @@ export interface RedisConfig {
   readonly clusterNodes: readonly RedisNode[];
   readonly keyPrefix: string;
   readonly timeoutMs: number;
+  /** How long a local copy of a session answers checks; 0 reads Redis on every check. */
+  readonly localTtlMs: number;
 }
 
 /** gatehouse's whole configuration. */

@@ -120,6 +120,9 @@ test('redis: exactly one mode, valid URL and nodes', () => {
   assert.equal(standalone?.mode, 'standalone');
   assert.equal(standalone?.tls, true);
   assert.equal(standalone?.keyPrefix, 'gatehouse:');
+  assert.equal(standalone?.localTtlMs, 1000);
+  assert.equal(loadConfig({ ...redis, GATEHOUSE_REDIS_URL: 'redis://r', GATEHOUSE_REDIS_LOCAL_TTL: '0' }).redis?.localTtlMs, 0);
+  assert.ok(problemsOf({ ...redis, GATEHOUSE_REDIS_URL: 'redis://r', GATEHOUSE_REDIS_LOCAL_TTL: '5m' })[0]?.includes('at most 60s'));
   const sentinel = loadConfig({ ...redis, GATEHOUSE_REDIS_SENTINELS: 's1:26379, [::1]:26380', GATEHOUSE_REDIS_SENTINEL_MASTER: 'mymaster' }).redis;
   assert.deepEqual(sentinel?.sentinels, [{ host: 's1', port: 26379 }, { host: '::1', port: 26380 }]);
   assert.equal(loadConfig({ ...redis, GATEHOUSE_REDIS_CLUSTER_NODES: 'r0:6379,r1:6379' }).redis?.mode, 'cluster');

@@ -93,6 +93,11 @@ export const ENV_SCHEMA = {
     default: 500,
     example: '500ms',
   }),
+  GATEHOUSE_REDIS_LOCAL_TTL: str({
+    desc: 'How long a replica answers from its local copy of a session before checking Redis again; changes made on any replica reach every replica at once over pub/sub regardless; 0 reads Redis on every check',
+    default: '1s',
+    example: '1s',
+  }),
   GATEHOUSE_REFRESH_BEFORE_EXPIRY: duration({
     desc: 'Refresh an access token on the server this long before it expires',
     default: 60_000,

@@ -4,6 +4,7 @@
  */
 import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
 import type { CleanedEnv } from './schema.ts';
+import { parseDuration } from './validators.ts';
 
 function checkHttpUrl(name: string, value: URL, allowHttp: boolean, problems: string[]): void {
   if (value.protocol === 'https:') return;
@@ -63,6 +64,13 @@ function redisConfig(env: CleanedEnv, problems: string[]): RedisConfig | undefin
     problems.push('GATEHOUSE_REDIS_SENTINEL_MASTER is required with GATEHOUSE_REDIS_SENTINELS');
   }
   const mode = sentinels.length > 0 ? 'sentinel' : clusterNodes.length > 0 ? 'cluster' : 'standalone';
+  let localTtlMs = 1000;
+  try {
+    localTtlMs = env.GATEHOUSE_REDIS_LOCAL_TTL.trim() === '0' ? 0 : parseDuration(env.GATEHOUSE_REDIS_LOCAL_TTL);
+    if (localTtlMs > 60_000) problems.push('GATEHOUSE_REDIS_LOCAL_TTL must be at most 60s');
+  } catch (err) {
+    problems.push(`GATEHOUSE_REDIS_LOCAL_TTL: ${(err as Error).message}`);
+  }
   return {
     mode,
     url,
@@ -74,6 +82,7 @@ function redisConfig(env: CleanedEnv, problems: string[]): RedisConfig | undefin
     clusterNodes,
     keyPrefix: env.GATEHOUSE_REDIS_KEY_PREFIX,
     timeoutMs: env.GATEHOUSE_REDIS_TIMEOUT,
+    localTtlMs,
   };
 }
 

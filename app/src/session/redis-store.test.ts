@@ -126,6 +126,17 @@ describe('redis store', () => {
     await eventually(async () => assert.equal(await store.get(id, 60_000), undefined), 30, 50);
   });
 
+  test('with GATEHOUSE_REDIS_LOCAL_TTL=0 every read goes to Redis', async () => {
+    const config = redisTestConfig(server.url, { localTtlMs: 0 });
+    const store = createRedisStore(config, sealer);
+    stores.push(store);
+    const id = newId();
+    await store.set(id, sampleRecord(Date.now()), 60_000);
+    assert.ok(await store.get(id, 60_000));
+    await rawClient().del(`${config.keyPrefix}session:${id}`);
+    assert.equal(await store.get(id, 60_000), undefined, 'no local copy answered');
+  });
+
   test('keeps a session larger than a cookie could hold, and refuses it when truncated', async () => {
     const { store, prefix } = storeFor(server.url);
     const id = newId();

@@ -28,9 +28,6 @@ export interface RedisStoreOptions {
 const MAX_SEALED_LENGTH = 1 << 20;
 const ms = (value: number): number => Math.max(1, Math.ceil(value));
 const MAX_DECODED = 10_000;
-// A local copy answers checks without a round trip for this long, then is checked against Redis
-// again (which also slides the idle expiry there). Changes made anywhere arrive sooner, by pub/sub.
-const TRUST_LOCAL_MS = 1000;
 // A sealed value starts with its version byte and random IV: its first 24 characters name this write.
 const tagOf = (sealed: string): string => sealed.slice(0, 24);
 
@@ -84,7 +81,9 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
     async get(id, idleMs) {
       const key = sessionKey(id);
       const known = current(id);
-      if (known && invalidation.live() && performance.now() - known.checkedAt < TRUST_LOCAL_MS) {
+      // A local copy answers without a round trip for localTtlMs, then is checked against Redis again
+      // (which also slides the idle expiry there). Changes made anywhere arrive sooner, by pub/sub.
+      if (known && invalidation.live() && performance.now() - known.checkedAt < redis.localTtlMs) {
         return known.record.expiresAt > now() ? known.record : undefined;
       }
       const sealed = await guard.run('get', () => scripts.sessionGet(key, now(), ms(idleMs), known?.tag ?? ''));

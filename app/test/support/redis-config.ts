@@ -16,6 +16,7 @@ export function redisTestConfig(url: string | URL, overrides: Partial<RedisConfi
     clusterNodes: [],
     keyPrefix: `t${randomBytes(4).toString('hex')}:`,
     timeoutMs: 500,
+    localTtlMs: 1000,
     ...overrides,
   };
 }
