@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getWithJar } from '../../app/test/support/login-steps.ts';
+import { logoutAtProvider } from '../../app/test/support/login-steps.ts';
 import { httpRequest } from '../support/http-client.ts';
 import { signInOverHttp } from '../support/http-login.ts';
 import { freePorts } from '../support/ports.ts';
@@ -90,14 +90,7 @@ describe('two replicas on Redis', () => {
   it('a back-channel logout sent by the provider ends the session on both replicas', async () => {
     const signedIn = await signInOverHttp(stack.baseUrl, { login: 'alice', password: 'alice' });
     assert.equal((await direct(1, signedIn.cookieHeader)).status, 200);
-    const page = await getWithJar(signedIn.jar, new URL('/session/end', stack.idp.issuer));
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-    const confirm = new URL('/session/end/confirm', stack.idp.issuer);
-    await httpRequest(confirm, {
-      method: 'POST',
-      headers: { cookie: signedIn.jar.header(confirm, { method: 'POST', crossSite: false }), 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
-    });
+    await logoutAtProvider(signedIn.jar, stack.idp.issuer);
     assert.ok(await eventually(async () => (await direct(0, signedIn.cookieHeader)).status === 401, 50));
     assert.equal((await direct(1, signedIn.cookieHeader)).status, 401);
   });

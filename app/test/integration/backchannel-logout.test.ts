@@ -8,13 +8,10 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { signInOverHttp } from '../../../e2e/support/http-login.ts';
 import { httpRequest } from '../../../e2e/support/http-client.ts';
-import { freePorts } from '../../../e2e/support/ports.ts';
-import { localGatehouseEnv } from '../../../e2e/support/gatehouse-env.ts';
-import { loadConfig } from '../../src/config/load-config.ts';
-import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import { startHarness, type Harness } from '../support/harness.ts';
-import { getWithJar } from '../support/login-steps.ts';
-import { startRogueIdp, type RogueIdp } from '../support/rogue-idp.ts';
+import { logoutAtProvider } from '../support/login-steps.ts';
+import { startRogueHarness, type RogueHarness } from '../support/rogue-harness.ts';
+import type { RogueIdp } from '../support/rogue-idp.ts';
 
 const EVENT = { 'http://schemas.openid.net/event/backchannel-logout': {} };
 
@@ -29,16 +26,8 @@ describe('back-channel logout from the real provider', () => {
     const signedIn = await signInOverHttp(h.baseUrl, { login: 'alice', password: 'alice' });
     const other = await h.signIn('bob');
     assert.equal((await h.request('/oauth2/auth', { headers: { cookie: signedIn.cookieHeader } })).status, 200);
-    // Log out at the provider itself (no gatehouse involved): its confirmation form, posted as its script would.
-    const page = await getWithJar(signedIn.jar, new URL('/session/end', h.idp.issuer));
-    const xsrf = /name="xsrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
-    const confirm = new URL('/session/end/confirm', h.idp.issuer);
-    const cookie = signedIn.jar.header(confirm, { method: 'POST', crossSite: false });
-    await httpRequest(confirm, {
-      method: 'POST',
-      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
-    });
+    // Log out at the provider itself: no gatehouse involved.
+    await logoutAtProvider(signedIn.jar, h.idp.issuer);
     let status = 200;
     for (let i = 0; i < 50 && status === 200; i++) {
       await sleep(50);
@@ -62,22 +51,14 @@ describe('back-channel logout from the real provider', () => {
 });
 
 describe('logout token validation', () => {
+  let rogue: RogueHarness;
   let idp: RogueIdp;
-  let server: RunningServer;
   let base: string;
   before(async () => {
-    idp = await startRogueIdp('gatehouse');
-    const [port, metricsPort] = await freePorts(2);
-    base = `http://127.0.0.1:${port}`;
-    server = await startServer(
-      loadConfig(localGatehouseEnv({ issuer: idp.issuer, clientSecret: 'secret', origin: base, port, metricsPort }, { GATEHOUSE_LOG_LEVEL: 'silent' })),
-    );
-    for (let i = 0; i < 100 && !server.deps.idp.isReady(); i++) await sleep(20);
+    rogue = await startRogueHarness();
+    ({ idp, base } = rogue);
   });
-  after(async () => {
-    await server.stop();
-    await idp.close();
-  });
+  after(() => rogue.stop());
 
   /** Signs in through the rogue provider with an ID token carrying `sid`. */
   async function signIn(sid: string, sub = 'rogue'): Promise<string> {

@@ -4,33 +4,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig } from '../../src/config/load-config.ts';
-import { startServer, type RunningServer } from '../../src/server/start-server.ts';
 import { httpRequest } from '../../../e2e/support/http-client.ts';
-import { localGatehouseEnv } from '../../../e2e/support/gatehouse-env.ts';
-import { freePorts } from '../../../e2e/support/ports.ts';
-import { startRogueIdp, type RogueIdp, type TokenRecipe } from '../support/rogue-idp.ts';
+import { startRogueHarness, type RogueHarness } from '../support/rogue-harness.ts';
+import type { RogueIdp, TokenRecipe } from '../support/rogue-idp.ts';
 
 describe('ID token validation', () => {
+  let rogue: RogueHarness;
   let idp: RogueIdp;
-  let server: RunningServer;
   let base: string;
   before(async () => {
-    idp = await startRogueIdp('gatehouse');
-    const [port, metricsPort] = await freePorts(2);
-    base = `http://127.0.0.1:${port}`;
-    server = await startServer(
-      loadConfig(
-        localGatehouseEnv({ issuer: idp.issuer, clientSecret: 'secret', origin: base, port, metricsPort }, { GATEHOUSE_LOG_LEVEL: 'silent' }),
-      ),
-    );
-    for (let i = 0; i < 100 && !server.deps.idp.isReady(); i++) await sleep(20);
+    rogue = await startRogueHarness();
+    ({ idp, base } = rogue);
   });
-  after(async () => {
-    await server.stop();
-    await idp.close();
-  });
+  after(() => rogue.stop());
 
   async function signInWith(recipe: TokenRecipe) {
     const start = await httpRequest(`${base}/oauth2/start?rd=%2Fok`);

@@ -29,3 +29,18 @@ export async function callbackUrlFor(jar: CookieJar, baseUrl: string, rd: string
   }
   throw new Error('never reached the callback');
 }
+
+/**
+ * Signs the jar's user out at the provider itself, as its logout page's script would (the provider
+ * then sends back-channel logout tokens to every client with a session).
+ */
+export async function logoutAtProvider(jar: CookieJar, issuer: string): Promise<void> {
+  const page = await getWithJar(jar, new URL('/session/end', issuer));
+  const xsrf = /name="xsrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
+  const confirm = new URL('/session/end/confirm', issuer);
+  await httpRequest(confirm, {
+    method: 'POST',
+    headers: { cookie: jar.header(confirm, { method: 'POST', crossSite: false }), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+  });
+}
