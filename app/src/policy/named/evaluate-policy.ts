@@ -9,6 +9,7 @@ import { cidrContains, parseIp } from './ip-address.ts';
 import { NAMED_REASONS as R, type NamedReason } from './named-reasons.ts';
 import type { ClaimCondition, ClaimScalar, NamedPolicy, PathMatcher } from './policy-types.ts';
 import type { RequestFacts } from './request-facts.ts';
+import { resolveClaim } from '../../identity/claims/resolve-claim.ts';
 
 /** Who is asking: the signed-in identity with its roles and raw claims. */
 export interface PolicySubject {
@@ -25,17 +26,6 @@ export interface PolicyDecision {
   readonly reasons: NamedReason[];
 }
 
-/** Follows a dotted path through own properties of plain objects only. */
-function claimAt(claims: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
-  let current: unknown = claims;
-  for (const segment of path) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
-    if (!Object.hasOwn(current, segment)) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
 function scalarHolds(condition: ClaimCondition, value: unknown): boolean {
   if (condition.equals !== undefined && value !== condition.equals) return false;
   if (condition.oneOf !== undefined && !condition.oneOf.includes(value as ClaimScalar)) return false;
@@ -45,7 +35,7 @@ function scalarHolds(condition: ClaimCondition, value: unknown): boolean {
 
 /** A list-valued claim (such as a groups claim) holds when one of its elements satisfies every operator. */
 function claimHolds(condition: ClaimCondition, claims: Readonly<Record<string, unknown>>): boolean {
-  const value = claimAt(claims, condition.path);
+  const value = resolveClaim(claims, { kind: 'path', segments: condition.path, label: condition.path.join('.') });
   if (value === undefined || value === null) return false;
   if (Array.isArray(value)) return value.some((item: unknown) => scalarHolds(condition, item));
   return scalarHolds(condition, value);
