@@ -89,11 +89,3 @@ export function toAppError(err: unknown): AppError {
   const message = err instanceof Error ? err.message : String(err);
   return new AppError('INTERNAL', message, { cause: err });
 }
-
-/** The status for a code, for callers that answer without an error object. */
-export function statusOf(code: ErrorCode): number {
-  return STATUS[code];
-}
-
-/** Every known code, for documentation and drift tests. */
-export const ERROR_CODES: readonly ErrorCode[] = Object.freeze(Object.keys(STATUS) as ErrorCode[]);

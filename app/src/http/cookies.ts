@@ -28,15 +28,6 @@ export function readCookies(header: string | undefined, name: string): string[] 
   return found;
 }
 
-/** Cookie names in a Cookie header that start with `prefix`. */
-export function cookieNamesWithPrefix(header: string | undefined, prefix: string): string[] {
-  if (!header) return [];
-  return header
-    .split(';')
-    .map((part) => part.slice(0, part.indexOf('=') === -1 ? 0 : part.indexOf('=')).trim())
-    .filter((name) => name.startsWith(prefix));
-}
-
 /** A Set-Cookie value: always Path=/, HttpOnly and SameSite=Lax. */
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
   let cookie = `${name}=${value}; Path=/; HttpOnly; SameSite=Lax`;

@@ -85,10 +85,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         path: config.cookie.keysFile,
         logger,
         ...(options.keyFilePollMs === undefined ? {} : { intervalMs: options.keyFilePollMs }),
-        onKeys(keys) {
-          sealer.setKeys(keys);
-          sessions.forgetOpenedCookies();
-        },
+        onKeys: (keys) => sealer.setKeys(keys),
       })
     : () => {};
   const deps: AppDeps = {

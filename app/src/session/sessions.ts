@@ -36,8 +36,6 @@ export interface Sessions {
   endIndexed(index: string): Promise<number>;
   /** The Set-Cookie value that removes the session cookie. */
   readonly clearSetCookie: string;
-  /** Forgets which cookies opened to which ids: after a key rotation a removed key must stop working. */
-  forgetOpenedCookies(): void;
 }
 
 /** Creates the session operations over a store. */
@@ -45,7 +43,13 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
   const { cookie, session } = config;
   const cookieOptions = { domain: cookie.domain, secure: cookie.secure };
   const opened = createSealedIdCache(Math.min(session.maxEntries, 50_000));
+  let openedGeneration = sealer.generation();
   const idOf = (value: string): string | undefined => {
+    // After a key rotation a removed key must stop working: start the cache over.
+    if (sealer.generation() !== openedGeneration) {
+      opened.clear();
+      openedGeneration = sealer.generation();
+    }
     let id = opened.get(value);
     if (id === undefined) {
       id = sealer.unseal(value, PURPOSE)?.toString();
@@ -97,9 +101,6 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
     },
     async end(id) {
       await store.delete(id);
-    },
-    forgetOpenedCookies() {
-      opened.clear();
     },
     async endIndexed(index) {
       const ids = await store.takeIndex(index);
