@@ -1,0 +1,58 @@
+{{/*
+Cross-value rules the schema cannot express. Every broken rule adds a message that says how to fix
+it; the chart then fails once with all of them (validate.yaml), like gatehouse's own --check-config.
+*/}}
+{{- define "gatehouse.validationMessages" -}}
+{{- $v := .Values }}
+{{- $m := list }}
+{{- if not $v.oidc.issuerUrl }}
+{{- $m = append $m "oidc.issuerUrl is required: the OpenID Provider's issuer, e.g. --set oidc.issuerUrl=https://login.example.com/realms/main" }}
+{{- end }}
+{{- if not $v.oidc.clientId }}
+{{- $m = append $m "oidc.clientId is required: the client id registered at the provider, e.g. --set oidc.clientId=gatehouse" }}
+{{- end }}
+{{- if and (not $v.oidc.clientSecret) (not $v.oidc.existingSecret) }}
+{{- $m = append $m "the client secret is missing: set oidc.existingSecret to a Secret holding it (key oidc.existingSecretKey), or oidc.clientSecret" }}
+{{- end }}
+{{- if and $v.oidc.clientSecret $v.oidc.existingSecret }}
+{{- $m = append $m "set only one of oidc.clientSecret and oidc.existingSecret" }}
+{{- end }}
+{{- if and $v.cookie.secret $v.cookie.existingSecret }}
+{{- $m = append $m "set only one of cookie.secret and cookie.existingSecret" }}
+{{- end }}
+{{- if not (include "gatehouse.redirectUrl" .) }}
+{{- $m = append $m "the callback URL is unknown: set oidc.redirectUrl (https://<host>/oauth2/callback, registered at the provider) or ingress.host" }}
+{{- end }}
+{{- if and $v.ingress.enabled (not $v.ingress.host) }}
+{{- $m = append $m "ingress.enabled needs ingress.host: the host of the protected apps, where /oauth2 must be served" }}
+{{- end }}
+{{- $modes := 0 }}
+{{- range list $v.redis.enabled $v.redis.url $v.redis.sentinels $v.redis.clusterNodes }}
+{{- if . }}{{ $modes = add1 $modes }}{{ end }}
+{{- end }}
+{{- if gt $modes 1 }}
+{{- $m = append $m "choose one Redis: redis.enabled (the chart deploys one), or an external redis.url, redis.sentinels or redis.clusterNodes" }}
+{{- end }}
+{{- if and $v.redis.sentinels (not $v.redis.sentinelMaster) }}
+{{- $m = append $m "redis.sentinels needs redis.sentinelMaster, the name of the monitored master" }}
+{{- end }}
+{{- if regexMatch "^rediss?://[^/@]*:[^/@]*@" $v.redis.url }}
+{{- $m = append $m "redis.url holds a password, which would land in a ConfigMap: move it to redis.existingSecret (or redis.password) and drop it from the URL" }}
+{{- end }}
+{{- if and (gt (int (include "gatehouse.maxPods" .)) 1) (eq (include "gatehouse.sessionStore" .) "memory") }}
+{{- $m = append $m (printf "%s pods cannot share sessions kept in memory (a user signed in on one pod would be signed out on the next): set redis.enabled=true to deploy Redis with the chart, or point redis.url (or redis.sentinels / redis.clusterNodes) at your Redis; or run replicaCount=1 without autoscaling" (include "gatehouse.maxPods" .)) }}
+{{- end }}
+{{- if and $v.autoscaling.enabled (gt (int $v.autoscaling.minReplicas) (int $v.autoscaling.maxReplicas)) }}
+{{- $m = append $m "autoscaling.minReplicas must not exceed autoscaling.maxReplicas" }}
+{{- end }}
+{{- if and $v.elasticsearch.enabled (not $v.elasticsearch.hosts) }}
+{{- $m = append $m "elasticsearch.enabled needs elasticsearch.hosts, e.g. [https://elasticsearch.elastic.svc:9200]" }}
+{{- end }}
+{{- $s := $v.shutdown }}
+{{- if lt (int (include "gatehouse.terminationGracePeriod" .)) (int (add $s.preStopSeconds $s.drainSeconds)) }}
+{{- $m = append $m "shutdown.terminationGracePeriodSeconds must be at least shutdown.preStopSeconds + shutdown.drainSeconds, or in-flight requests are cut; leave it null to compute it" }}
+{{- end }}
+{{- range $m }}
+{{ printf "- %s" . }}
+{{- end }}
+{{- end }}
