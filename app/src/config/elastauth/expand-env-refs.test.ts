@@ -33,7 +33,7 @@ for (const [input, env, expected, problems] of cases) {
   test(`expands ${JSON.stringify(input)}`, () => {
     const result = expand({ k: input }, env);
     assert.deepEqual(result.problems, problems);
-    if (problems.length === 0) assert.deepEqual(result.value, { k: expected });
+    assert.deepEqual(result.value, problems.length === 0 ? { k: expected } : {});
   });
 }
 
@@ -43,6 +43,12 @@ test('a missing variable names the config path, including list positions', () =>
     'elasticsearch.hosts[1]: ${HOST_2} is not set',
     'elasticsearch.password: ${ELASTICSEARCH_PASSWORD} is not set',
   ]);
+});
+
+test('a string that fails to expand is left out, whether a mapping value or a list item', () => {
+  const result = expand({ a: '${MISSING}', b: ['x', '${MISSING}', 'y'], c: 'kept' });
+  assert.deepEqual(result.value, { b: ['x', 'y'], c: 'kept' });
+  assert.equal(result.problems.length, 2);
 });
 
 test('keys are never expanded and non-strings pass through', () => {

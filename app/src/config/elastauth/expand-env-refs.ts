@@ -14,6 +14,10 @@
  *
  * Only string values change; mapping keys are never expanded, and an expanded value is never
  * scanned again, so a variable holding `${OTHER}` cannot pull in another variable.
+ *
+ * A string whose expansion fails is left out of the result (its key is absent, its list item
+ * dropped): the problem is already reported, and later checks should not report it again as an
+ * empty or malformed value.
  */
 
 /** The environment to expand from; never `process.env` implicitly. */
@@ -28,8 +32,8 @@ function pathOf(parent: string, key: string | number): string {
   return parent === '' ? key : `${parent}.${key}`;
 }
 
-/** Expands one string; problems name `where`. */
-export function expandString(text: string, env: EnvRecord, where: string, problems: string[]): string {
+/** Expands one string; problems name `where`. On a problem the result is undefined. */
+export function expandString(text: string, env: EnvRecord, where: string, problems: string[]): string | undefined {
   let out = '';
   let index = 0;
   while (index < text.length) {
@@ -53,11 +57,14 @@ export function expandString(text: string, env: EnvRecord, where: string, proble
     const name = close === -1 ? '' : text.slice(dollar + 2, close);
     if (close === -1 || !NAME.test(name)) {
       problems.push(`${where}: malformed reference at character ${dollar + 1}; write \${NAME} (letters, digits, _) or $\${ for a literal \${`);
-      return text;
+      return undefined;
     }
     const value = Object.hasOwn(env, name) ? env[name] : undefined;
-    if (value === undefined) problems.push(`${where}: \${${name}} is not set`);
-    else out += value;
+    if (value === undefined) {
+      problems.push(`${where}: \${${name}} is not set`);
+      return undefined;
+    }
+    out += value;
     index = close + 1;
   }
   return out;
@@ -70,10 +77,16 @@ function expandNode(node: unknown, env: EnvRecord, where: string, depth: number,
     problems.push(`${where}: nested more than ${MAX_DEPTH} levels deep`);
     return node;
   }
-  if (Array.isArray(node)) return node.map((item, i) => expandNode(item, env, pathOf(where, i), depth + 1, problems));
+  if (Array.isArray(node)) {
+    return node
+      .map((item, i) => expandNode(item, env, pathOf(where, i), depth + 1, problems))
+      .filter((item) => item !== undefined);
+  }
   // Object.fromEntries defines properties, so a `__proto__` key stays a plain key.
   return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, expandNode(value, env, pathOf(where, key), depth + 1, problems)]),
+    Object.entries(node)
+      .map(([key, value]) => [key, expandNode(value, env, pathOf(where, key), depth + 1, problems)] as const)
+      .filter(([, value]) => value !== undefined),
   );
 }
 
