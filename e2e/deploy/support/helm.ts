@@ -37,8 +37,11 @@ export interface HelmResult {
   readonly stderr: string;
 }
 
-/** Runs helm with `args`; never throws for a non-zero exit (the result carries it). */
-export async function runHelm(args: readonly string[]): Promise<HelmResult> {
+/**
+ * Runs helm with `args`; never throws for a non-zero exit (the result carries it). Without a
+ * `kubeconfig` helm sees no cluster at all.
+ */
+export async function runHelm(args: readonly string[], kubeconfig?: string): Promise<HelmResult> {
   installed ??= execFileAsync(join(REPO_ROOT, 'scripts', 'install-helm.sh')).then(() => undefined);
   await installed;
   const dir = helmHome();
@@ -48,8 +51,8 @@ export async function runHelm(args: readonly string[]): Promise<HelmResult> {
     XDG_CACHE_HOME: join(dir, 'cache'),
     XDG_CONFIG_HOME: join(dir, 'config'),
     XDG_DATA_HOME: join(dir, 'data'),
-    // No cluster is reachable or wanted: an empty kubeconfig keeps helm from looking for one.
-    KUBECONFIG: join(dir, 'kubeconfig'),
+    // A kubeconfig that does not exist keeps helm from finding the user's cluster.
+    KUBECONFIG: kubeconfig ?? join(dir, 'no-kubeconfig'),
   };
   try {
     const { stdout, stderr } = await execFileAsync(HELM, [...args], { env, cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
@@ -69,6 +72,8 @@ export interface RenderOptions {
   readonly kubeVersion?: string;
   readonly release?: string;
   readonly namespace?: string;
+  /** Render against this (fake) cluster, so that `lookup` reads from it. */
+  readonly kubeconfig?: string;
 }
 
 /** The helm arguments shared by template, lint and install --dry-run. */
@@ -86,7 +91,10 @@ export function valueArgs(options: RenderOptions): string[] {
 
 /** `helm template`; resolves with the result so that a test can assert on a failure too. */
 export function templateChart(options: RenderOptions = {}): Promise<HelmResult> {
-  return runHelm(['template', options.release ?? 'gh', CHART_DIR, '--namespace', options.namespace ?? 'auth', ...valueArgs(options)]);
+  const args = ['template', options.release ?? 'gh', CHART_DIR, '--namespace', options.namespace ?? 'auth', ...valueArgs(options)];
+  // The fake cluster serves no OpenAPI documents, and the objects are validated separately anyway.
+  if (options.kubeconfig !== undefined) args.push('--dry-run=server', '--disable-openapi-validation');
+  return runHelm(args, options.kubeconfig);
 }
 
 /** `helm template` that must succeed; resolves with the rendered YAML. */
