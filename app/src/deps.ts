@@ -1,10 +1,13 @@
 /** Everything the routes need, built once in main.ts and passed down. */
 import type { IdentityProvider } from './auth/identity-provider.ts';
 import type { Config } from './config/config.ts';
+import type { IdentitySettings } from './identity/identity-settings.ts';
+import type { IdentityView } from './identity/identity-view.ts';
 import type { CheckLog } from './observability/check-log.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Sealer } from './session/seal.ts';
+import type { Identity } from './session/session-record.ts';
 import type { Sessions } from './session/sessions.ts';
 import type { TokenRefresher } from './session/token-refresher.ts';
 import type { SessionStore } from './session/store.ts';
@@ -27,6 +30,10 @@ export interface AppDeps {
   readonly sessions: Sessions;
   readonly refresher: TokenRefresher;
   readonly idp: IdentityProvider;
+  /** The identity config in force (claims, roles, policies, headers); replaced on reload. */
+  readonly identity: IdentitySettings;
+  /** The roles, headers and policy subject of an identity under the config in force. */
+  readonly viewOf: (identity: Identity) => IdentityView;
   readonly lifecycle: Lifecycle;
   /** The clock, for tests. */
   readonly now: () => number;

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'LOGIN_STATE_UNKNOWN'
   | 'LOGIN_IDP_ERROR'
   | 'LOGIN_TOKEN_INVALID'
+  | 'LOGIN_NO_PRINCIPAL'
   | 'IDP_UNAVAILABLE'
   | 'STORE_UNAVAILABLE'
   | 'NOT_FOUND'
@@ -29,6 +30,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   LOGIN_STATE_UNKNOWN: 403,
   LOGIN_IDP_ERROR: 403,
   LOGIN_TOKEN_INVALID: 403,
+  LOGIN_NO_PRINCIPAL: 403,
   IDP_UNAVAILABLE: 502,
   STORE_UNAVAILABLE: 503,
   NOT_FOUND: 404,
@@ -46,6 +48,7 @@ const TITLE: Readonly<Record<ErrorCode, string>> = Object.freeze({
   LOGIN_STATE_UNKNOWN: 'Sign-in could not be completed',
   LOGIN_IDP_ERROR: 'Sign-in failed at the identity provider',
   LOGIN_TOKEN_INVALID: 'Sign-in could not be verified',
+  LOGIN_NO_PRINCIPAL: 'Your account cannot be used here',
   IDP_UNAVAILABLE: 'Identity provider unavailable',
   STORE_UNAVAILABLE: 'Service unavailable',
   NOT_FOUND: 'Not found',

@@ -7,7 +7,8 @@ import { loadConfig, ConfigError } from './config/load-config.ts';
 import { startServer } from './server/start-server.ts';
 
 const USAGE = `usage: gatehouse [--check-config] [--help]
-  Configured only by GATEHOUSE_* environment variables (see docs/configuration.md).
+  Configured by GATEHOUSE_* environment variables and the optional YAML file named by
+  GATEHOUSE_CONFIG_FILE (see docs/configuration.md); SIGHUP reloads that file.
   --check-config  validate the configuration, print the result and exit`;
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -43,6 +44,8 @@ async function main(argv: readonly string[]): Promise<number> {
       },
     );
   };
+  // SIGHUP re-reads the config file; a file with problems is refused and the config in force stays.
+  process.on('SIGHUP', () => server.deps.identity.reload('SIGHUP'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   return -1;

@@ -7,6 +7,10 @@ export interface DemoUser {
   name: string;
   preferredUsername: string;
   groups: string[];
+  /** Released only by the UserInfo endpoint (scope `roles`), as some providers do. */
+  department: string;
+  /** Keycloak-style realm roles, UserInfo only (scope `roles`). */
+  realmRoles: string[];
 }
 
 /**
@@ -17,6 +21,8 @@ export interface DemoUser {
 export const DEMO_USERS: readonly DemoUser[] = Object.freeze([
   {
     login: 'alice',
+    department: 'engineering',
+    realmRoles: ['kibana_admin', 'offline_access'],
     password: 'alice',
     email: 'alice@example.com',
     emailVerified: true,
@@ -26,6 +32,8 @@ export const DEMO_USERS: readonly DemoUser[] = Object.freeze([
   },
   {
     login: 'bob',
+    department: 'engineering',
+    realmRoles: ['offline_access'],
     password: 'bob',
     email: 'bob@example.com',
     emailVerified: true,
@@ -35,6 +43,8 @@ export const DEMO_USERS: readonly DemoUser[] = Object.freeze([
   },
   {
     login: 'carol',
+    department: 'finance',
+    realmRoles: [],
     password: 'carol',
     email: 'carol@example.org',
     emailVerified: true,
@@ -44,6 +54,8 @@ export const DEMO_USERS: readonly DemoUser[] = Object.freeze([
   },
   {
     login: 'mallory',
+    department: 'unknown',
+    realmRoles: [],
     password: 'mallory',
     email: 'mallory@example.com',
     emailVerified: true,
@@ -53,9 +65,13 @@ export const DEMO_USERS: readonly DemoUser[] = Object.freeze([
   },
 ]);
 
-/** The standard claims the IdP releases for `user`; the provider filters them by scope. */
-export function claimsOf(user: DemoUser): Record<string, unknown> {
+/**
+ * The claims the IdP releases for `user` for one use (`id_token` or `userinfo`); the provider
+ * filters them by scope. `department` and `realm_access` are released only to UserInfo.
+ */
+export function claimsOf(user: DemoUser, use = 'userinfo'): Record<string, unknown> {
   return {
+    ...(use === 'userinfo' && { department: user.department, realm_access: { roles: [...user.realmRoles] } }),
     sub: user.login,
     email: user.email,
     email_verified: user.emailVerified,

@@ -52,8 +52,9 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
       email: ['email', 'email_verified'],
       profile: ['name', 'preferred_username'],
       groups: ['groups'],
+      roles: ['department', 'realm_access'],
     },
-    scopes: ['openid', 'offline_access', 'email', 'profile', 'groups'],
+    scopes: ['openid', 'offline_access', 'email', 'profile', 'groups', 'roles'],
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
@@ -89,7 +90,7 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
     findAccount: async (_ctx, sub) => {
       const user = users.find((u) => u.login === sub);
       if (user === undefined) return undefined;
-      return { accountId: sub, claims: () => claimsOf(user) };
+      return { accountId: sub, claims: (use: string) => claimsOf(user, use) };
     },
     // Auto-consent: every client is first-party here, so grant whatever was requested.
     loadExistingGrant: async (ctx) => {

@@ -48,6 +48,13 @@ export interface IdentityProvider {
    */
   refresh(refreshToken: string): Promise<Omit<TokenResult, 'claims'> & { claims: Readonly<Record<string, unknown>> | undefined }>;
   /**
+   * Fetches the UserInfo claims with an access token, requiring the provider's `sub` to equal
+   * `expectedSubject`.
+   * @returns undefined when the provider has no userinfo_endpoint
+   * @throws AppError IDP_UNAVAILABLE when the call fails or the subject differs
+   */
+  fetchUserinfo(accessToken: string, expectedSubject: string): Promise<Record<string, unknown> | undefined>;
+  /**
    * Validates a back-channel logout token (OIDC Back-Channel Logout 1.0 §2.6).
    * @throws Error naming the failed check
    */

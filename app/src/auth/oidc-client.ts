@@ -152,6 +152,16 @@ export function createOidcClient(config: Config, logger: Logger, metrics: Metric
         throw translateExchangeError(err);
       }
     },
+    async fetchUserinfo(accessToken, expectedSubject) {
+      const current = ready();
+      if (!current.serverMetadata().userinfo_endpoint) return undefined;
+      try {
+        const claims = await timed('userinfo', () => oidc.fetchUserInfo(current, accessToken, expectedSubject));
+        return claims as Record<string, unknown>;
+      } catch (err) {
+        throw new AppError('IDP_UNAVAILABLE', `userinfo failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+      }
+    },
     async verifyLogoutToken(token) {
       const current = ready();
       if (!jwks) throw new Error('the provider publishes no jwks_uri');

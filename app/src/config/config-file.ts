@@ -1,13 +1,14 @@
 /**
  * The optional YAML file named by GATEHOUSE_CONFIG_FILE, for settings too structured for the
- * environment (policies and mappings build on it). Unknown keys are refused so a typo never
+ * environment: claims mapping, roles, named policies and claim headers. Unknown keys are refused so a typo never
  * silently drops a setting.
  */
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { IDENTITY_SECTIONS } from '../identity/identity-config.ts';
 
 /** Top-level keys this version understands. */
-export const CONFIG_FILE_KEYS: readonly string[] = Object.freeze(['version']);
+export const CONFIG_FILE_KEYS: readonly string[] = Object.freeze(['version', ...IDENTITY_SECTIONS]);
 
 /**
  * Reads and checks the file; problems are appended, naming the file.

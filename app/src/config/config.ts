@@ -1,4 +1,5 @@
 /** The typed, frozen configuration built once at start-up and passed down. */
+import type { IdentityConfig } from '../identity/identity-config.ts';
 
 /** Which token, if any, is sent upstream as `Authorization: Bearer`. */
 export type AuthorizationHeaderSource = 'none' | 'id_token' | 'access_token';
@@ -73,6 +74,10 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly logLevel: LogLevel;
   readonly configFile: string | undefined;
+  /** How often the config file is checked for changes; 0 only on SIGHUP. */
+  readonly configReloadIntervalMs: number;
+  /** The identity model from the config file as loaded at start-up (reloads replace it in IdentitySettings). */
+  readonly identity: IdentityConfig;
   /** The parsed GATEHOUSE_CONFIG_FILE, empty when none is set. */
   readonly fileSettings: Readonly<Record<string, unknown>>;
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { cleanEnv } from 'envalid';
 import { AppError } from '../errors.ts';
+import { parseIdentityConfig } from '../identity/identity-config.ts';
 import { readConfigFile } from './config-file.ts';
 import { ENV_SCHEMA, SECRET_VARIABLES } from './schema.ts';
 import { validateCrossField } from './validate.ts';
@@ -65,7 +66,11 @@ export function loadConfig(env: Env = process.env): Config {
     },
   });
   const file = clean.GATEHOUSE_CONFIG_FILE ? readConfigFile(clean.GATEHOUSE_CONFIG_FILE, problems) : {};
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) {
+    // The file's sections are still checked, so one run reports every problem.
+    parseIdentityConfig(file, problems);
+    throw new ConfigError(problems);
+  }
   const config = validateCrossField(clean, file, problems, env.GATEHOUSE_COOKIE_SECRET_FILE || undefined);
   if (problems.length > 0 || !config) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -11,11 +11,12 @@ interface SpecView {
   choices?: readonly unknown[];
 }
 
-function formatDefault(name: string, value: unknown): string {
+function formatDefault(name: string, value: unknown, example: string | undefined): string {
   if (value === undefined) return '**required**';
   if (Array.isArray(value)) return value.length === 0 ? '(empty)' : `\`${value.join(name.endsWith('SCOPES') ? ' ' : ',')}\``;
   if (value === '') return '(empty)';
-  if (typeof value === 'number' && /TIMEOUT|LIFETIME/.test(name)) return `\`${value / 1000}s\``;
+  // Durations are held in milliseconds; their examples carry a unit.
+  if (typeof value === 'number' && /\d(ms|s|m|h|d)$/.test(example ?? '')) return `\`${value / 1000}s\``;
   return `\`${String(value)}\``;
 }
 
@@ -28,7 +29,7 @@ export function renderConfigurationReference(): string {
     const secret = (SECRET_VARIABLES as readonly string[]).includes(name) ? ' Also `' + name + '_FILE`.' : '';
     const choices = spec.choices ? ` One of: ${spec.choices.map((c) => `\`${String(c)}\``).join(', ')}.` : '';
     const example = spec.example ? ` Example: \`${spec.example}\`.` : '';
-    return `| \`${name}\` | ${formatDefault(name, spec.default)} | ${cell(`${spec.desc ?? ''}.${choices}${example}${secret}`)} |`;
+    return `| \`${name}\` | ${formatDefault(name, spec.default, spec.example)} | ${cell(`${spec.desc ?? ''}.${choices}${example}${secret}`)} |`;
   });
   return [
     '# Configuration reference',

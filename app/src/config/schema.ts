@@ -3,7 +3,7 @@
  * default. The configuration reference in docs/configuration.md is generated from this table.
  */
 import { bool, cleanEnv, port, str, url } from 'envalid';
-import { commaList, cookieKeys, duration, positiveInt, scopeList, urlWithPath } from './validators.ts';
+import { commaList, cookieKeys, duration, durationOrOff, positiveInt, scopeList, urlWithPath } from './validators.ts';
 
 /** Variables that hold secrets: each may instead be given as `<NAME>_FILE`, a path to a mounted file. */
 export const SECRET_VARIABLES = ['GATEHOUSE_OIDC_CLIENT_SECRET', 'GATEHOUSE_COOKIE_SECRET', 'GATEHOUSE_REDIS_PASSWORD'] as const;
@@ -93,9 +93,9 @@ export const ENV_SCHEMA = {
     default: 500,
     example: '500ms',
   }),
-  GATEHOUSE_REDIS_LOCAL_TTL: str({
+  GATEHOUSE_REDIS_LOCAL_TTL: durationOrOff({
     desc: 'How long a replica answers from its local copy of a session before checking Redis again; changes made on any replica reach every replica at once over pub/sub regardless; 0 reads Redis on every check',
-    default: '1s',
+    default: 1000,
     example: '1s',
   }),
   GATEHOUSE_REFRESH_BEFORE_EXPIRY: duration({
@@ -141,7 +141,15 @@ export const ENV_SCHEMA = {
     choices: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     default: 'info',
   }),
-  GATEHOUSE_CONFIG_FILE: str({ desc: 'Optional YAML file with policies and mappings', default: '' }),
+  GATEHOUSE_CONFIG_FILE: str({
+    desc: 'Optional YAML file with claims mapping, roles, named policies and claim headers (reloaded on change or SIGHUP)',
+    default: '',
+  }),
+  GATEHOUSE_CONFIG_RELOAD_INTERVAL: durationOrOff({
+    desc: 'How often the config file is checked for changes; 0 reloads only on SIGHUP',
+    default: 2000,
+    example: '2s',
+  }),
 };
 
 /** The environment after envalid has parsed it. */

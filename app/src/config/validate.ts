@@ -4,7 +4,7 @@
  */
 import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
 import type { CleanedEnv } from './schema.ts';
-import { parseDuration } from './validators.ts';
+import { parseIdentityConfig } from '../identity/identity-config.ts';
 
 function checkHttpUrl(name: string, value: URL, allowHttp: boolean, problems: string[]): void {
   if (value.protocol === 'https:') return;
@@ -64,13 +64,8 @@ function redisConfig(env: CleanedEnv, problems: string[]): RedisConfig | undefin
     problems.push('GATEHOUSE_REDIS_SENTINEL_MASTER is required with GATEHOUSE_REDIS_SENTINELS');
   }
   const mode = sentinels.length > 0 ? 'sentinel' : clusterNodes.length > 0 ? 'cluster' : 'standalone';
-  let localTtlMs = 1000;
-  try {
-    localTtlMs = env.GATEHOUSE_REDIS_LOCAL_TTL.trim() === '0' ? 0 : parseDuration(env.GATEHOUSE_REDIS_LOCAL_TTL);
-    if (localTtlMs > 60_000) problems.push('GATEHOUSE_REDIS_LOCAL_TTL must be at most 60s');
-  } catch (err) {
-    problems.push(`GATEHOUSE_REDIS_LOCAL_TTL: ${(err as Error).message}`);
-  }
+  const localTtlMs = env.GATEHOUSE_REDIS_LOCAL_TTL;
+  if (localTtlMs > 60_000) problems.push('GATEHOUSE_REDIS_LOCAL_TTL must be at most 60s');
   return {
     mode,
     url,
@@ -165,6 +160,8 @@ export function validateCrossField(
     shutdownTimeoutMs: env.GATEHOUSE_SHUTDOWN_TIMEOUT,
     logLevel: env.GATEHOUSE_LOG_LEVEL as LogLevel,
     configFile: env.GATEHOUSE_CONFIG_FILE || undefined,
+    configReloadIntervalMs: env.GATEHOUSE_CONFIG_RELOAD_INTERVAL,
     fileSettings: file,
+    identity: parseIdentityConfig(file, problems),
   };
 }

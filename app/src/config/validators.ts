@@ -18,6 +18,9 @@ export function parseDuration(input: string): number {
 /** A duration in milliseconds. */
 export const duration = makeValidator<number>((input) => parseDuration(input));
 
+/** A duration in milliseconds, or `0` to turn the feature off. */
+export const durationOrOff = makeValidator<number>((input) => (input.trim() === '0' ? 0 : parseDuration(input)));
+
 /** A comma-separated list; blanks are dropped. */
 export const commaList = makeValidator<string[]>((input) =>
   input

@@ -21,6 +21,7 @@ export interface Metrics {
   readonly storeErrors: Counter<'operation'>;
   readonly refreshes: Counter<'outcome'>;
   readonly sessionsRevoked: Counter<'reason'>;
+  readonly configReloads: Counter<'outcome'>;
   /** Hot-path counts of gatehouse_http_requests_total, folded in at scrape time. */
   readonly authRequestTally: Tally<'endpoint' | 'code'>;
   /** Hot-path counts of gatehouse_auth_decisions_total, folded in at scrape time. */
@@ -66,6 +67,12 @@ export function createMetrics(activeSessions: () => number): Metrics {
       help: 'Time to answer an HTTP request, by endpoint',
       labelNames: ['endpoint'],
       buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    configReloads: new Counter({
+      name: 'gatehouse_config_reloads_total',
+      help: 'Config file reloads by outcome (applied, unchanged, refused)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     logins: new Counter({

@@ -1,17 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { Identity } from '../session/session-record.ts';
-import { decide } from './decide.ts';
-import { createQueryPolicyCache, parseQueryPolicy, PolicyQueryError } from './query-policy.ts';
+import { decide, NO_FACTS } from './decide.ts';
+import type { PolicySubject } from './named/evaluate-policy.ts';
+import { parseExtendedQuery } from './named/extended-query.ts';
+import { parseQueryPolicy, PolicyQueryError } from './query-policy.ts';
+import { createRoutePolicyCache } from './route-policy-cache.ts';
 
-const alice: Identity = { sub: 'alice', user: 'alice', email: 'Alice@Example.com', groups: ['admins', 'devs'], preferredUsername: 'alice' };
-const bob: Identity = { sub: 'bob', user: 'bob', email: 'bob@example.org', groups: ['users'], preferredUsername: undefined };
-const multiAt: Identity = { ...bob, email: 'victim@example.com@evil.example' };
-const noEmail: Identity = { ...bob, email: undefined };
+const alice: PolicySubject = { user: 'alice', email: 'Alice@Example.com', groups: ['admins', 'devs'], roles: [], claims: {} };
+const bob: PolicySubject = { user: 'bob', email: 'bob@example.org', groups: ['users'], roles: [], claims: {} };
+const multiAt: PolicySubject = { ...bob, email: 'victim@example.com@evil.example' };
+const noEmail: PolicySubject = { user: 'bob', groups: ['users'], roles: [], claims: {} };
+const none = new Map();
 
-// (query, identity) → (allow, reasons)
-const table: Array<[string, Identity, boolean, string[]]> = [
+// (query, subject) → (allow, reasons): the oauth2-proxy-compatible keys
+const table: Array<[string, PolicySubject, boolean, string[]]> = [
   ['', alice, true, ['no-policy']],
   ['allowed_groups=admins', alice, true, ['group-ok']],
   ['allowed_groups=ops,devs', alice, true, ['group-ok']],
@@ -32,9 +35,9 @@ const table: Array<[string, Identity, boolean, string[]]> = [
   ['allowed_groups=users&allowed_email_domains=example.com', bob, false, ['email-domain-unauthorized']],
 ];
 
-for (const [query, identity, allow, reasons] of table) {
-  test(`decide(${query || '(empty)'}, ${identity.email ?? 'no email'}) → ${allow ? 'allow' : 'deny'}`, () => {
-    assert.deepEqual(decide(parseQueryPolicy(query), identity), { allow, reasons });
+for (const [query, subject, allow, reasons] of table) {
+  test(`decide(${query || '(empty)'}, ${subject.email ?? 'no email'}) → ${allow ? 'allow' : 'deny'}`, () => {
+    assert.deepEqual(decide(parseExtendedQuery(query, none), subject, NO_FACTS), { allow, reasons });
   });
 }
 
@@ -45,7 +48,7 @@ test('malformed or unknown query parameters are errors, never an open policy', (
 });
 
 test('the cache returns the same answer and rethrows the same error', () => {
-  const parse = createQueryPolicyCache(2);
+  const parse = createRoutePolicyCache(() => none, 2);
   assert.equal(parse('allowed_groups=a'), parse('allowed_groups=a'));
   assert.throws(() => parse('bogus=1'), PolicyQueryError);
   assert.throws(() => parse('bogus=1'), PolicyQueryError);
@@ -56,9 +59,10 @@ test('parsing and deciding never throw anything but PolicyQueryError, and empty 
   fc.assert(
     fc.property(fc.string({ unit: 'binary', maxLength: 120 }), fc.array(fc.string(), { maxLength: 4 }), fc.option(fc.string()), (query, groups, email) => {
       try {
-        const policy = parseQueryPolicy(query);
-        const decision = decide(policy, { ...alice, groups, email: email ?? undefined });
-        if (policy.allowedGroups?.length === 0) assert.equal(decision.allow, false);
+        const policy = parseExtendedQuery(query, none);
+        const subject = email === null ? { ...noEmail, groups } : { ...alice, groups, email };
+        const decision = decide(policy, subject, NO_FACTS);
+        if (policy.base.allowedGroups?.length === 0) assert.equal(decision.allow, false);
       } catch (err) {
         assert.ok(err instanceof PolicyQueryError);
       }

@@ -1,10 +1,13 @@
 /**
- * Authorization as a pure function: (policy, identity) → allow or deny, with the reasons.
- * Every condition present must hold; within one condition any listed value suffices.
+ * Authorization as a pure function: (route policy, subject, request facts) → allow or deny, with
+ * the reasons. Every part of the route policy present must hold; within one condition any listed
+ * value suffices. Signed in but denied is always a 403 for the caller — no decision here can
+ * send a signed-in user back through sign-in.
  */
-import type { Identity } from '../session/session-record.ts';
-import type { QueryPolicy } from './query-policy.ts';
-import { REASONS, type Reason } from './reasons.ts';
+import { evaluateExtendedQuery, type ExtendedQuery } from './named/extended-query.ts';
+import type { PolicySubject } from './named/evaluate-policy.ts';
+import type { RequestFacts } from './named/request-facts.ts';
+import type { Reason } from './reasons.ts';
 
 /** The outcome of a check. */
 export interface Decision {
@@ -12,43 +15,19 @@ export interface Decision {
   readonly reasons: readonly Reason[];
 }
 
-/** The domain of an email with exactly one "@", lower-cased; undefined otherwise. */
-export function emailDomain(email: string | undefined): string | undefined {
-  if (!email) return undefined;
-  const at = email.indexOf('@');
-  if (at <= 0 || at !== email.lastIndexOf('@') || at === email.length - 1) return undefined;
-  return email.slice(at + 1).toLowerCase();
-}
+/** Facts for policies that look at no request detail. */
+export const NO_FACTS: RequestFacts = Object.freeze({ problems: [] });
 
 /**
- * Decides whether a signed-in identity satisfies a policy.
- * @returns allow with the reasons of each satisfied condition, or deny with every failed one
+ * Whether the route policy looks at the original request (method, path, source address), so the
+ * check reads those headers only when a policy needs them.
  */
-export function decide(policy: QueryPolicy, identity: Identity): Decision {
-  const passed: Reason[] = [];
-  const failed: Reason[] = [];
-  if (policy.allowedGroups) {
-    const allowed = policy.allowedGroups;
-    const ok = identity.groups.some((group) => allowed.includes(group));
-    (ok ? passed : failed).push(ok ? REASONS.groupOk : REASONS.groupUnauthorized);
-  }
-  if (policy.allowedEmails || policy.allowedEmailDomains) {
-    const domain = emailDomain(identity.email);
-    if (domain === undefined) {
-      // A missing or multi-@ email cannot satisfy an email condition (a multi-@ address once let
-      // "victim@allowed.com@evil.com" pass a domain check elsewhere).
-      failed.push(REASONS.emailInvalid);
-    } else {
-      if (policy.allowedEmails) {
-        const ok = policy.allowedEmails.includes((identity.email as string).toLowerCase());
-        (ok ? passed : failed).push(ok ? REASONS.emailOk : REASONS.emailUnauthorized);
-      }
-      if (policy.allowedEmailDomains) {
-        const ok = policy.allowedEmailDomains.includes(domain);
-        (ok ? passed : failed).push(ok ? REASONS.emailDomainOk : REASONS.emailDomainUnauthorized);
-      }
-    }
-  }
-  if (failed.length > 0) return { allow: false, reasons: failed };
-  return { allow: true, reasons: passed.length > 0 ? passed : [REASONS.noPolicy] };
+export function needsRequestFacts(query: ExtendedQuery): boolean {
+  const policy = query.policy;
+  return policy !== undefined && (policy.methods !== undefined || policy.paths !== undefined || policy.sourceNetworks !== undefined);
+}
+
+/** Decides whether `subject`, making a request described by `facts`, satisfies `query`. */
+export function decide(query: ExtendedQuery, subject: PolicySubject, facts: RequestFacts): Decision {
+  return evaluateExtendedQuery(query, subject, facts);
 }

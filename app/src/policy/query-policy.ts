@@ -61,23 +61,3 @@ export function parseQueryPolicy(rawQuery: string): QueryPolicy {
     allowedEmailDomains: list('allowed_email_domains')?.map((domain) => domain.toLowerCase()),
   });
 }
-
-/** Parses with a small bounded cache: auth-url queries come from a handful of ingress annotations. */
-export function createQueryPolicyCache(limit = 256): (rawQuery: string) => QueryPolicy {
-  const cache = new Map<string, QueryPolicy | PolicyQueryError>();
-  return (rawQuery) => {
-    let entry = cache.get(rawQuery);
-    if (entry === undefined) {
-      try {
-        entry = parseQueryPolicy(rawQuery);
-      } catch (err) {
-        if (!(err instanceof PolicyQueryError)) throw err;
-        entry = err;
-      }
-      if (cache.size >= limit) cache.clear();
-      cache.set(rawQuery, entry);
-    }
-    if (entry instanceof PolicyQueryError) throw entry;
-    return entry;
-  };
-}

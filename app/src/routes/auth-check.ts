@@ -9,10 +9,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { AppDeps } from '../deps.ts';
 import { requestIdOf } from '../http/request-id.ts';
-import { decide } from '../policy/decide.ts';
-import { createQueryPolicyCache, PolicyQueryError } from '../policy/query-policy.ts';
+import { isHeaderSafe } from '../identity/headers/build-headers.ts';
+import { decide, needsRequestFacts, NO_FACTS } from '../policy/decide.ts';
+import { requestFacts } from '../policy/named/request-facts.ts';
+import { PolicyQueryError } from '../policy/query-policy.ts';
 import { REASONS, type Reason } from '../policy/reasons.ts';
-import { isHeaderSafe } from '../session/identity-headers.ts';
+import { createRoutePolicyCache } from '../policy/route-policy-cache.ts';
 import type { SessionRecord } from '../session/session-record.ts';
 import { StoreUnavailableError } from '../session/store.ts';
 
@@ -29,17 +31,17 @@ const UNAUTHENTICATED_REASON = {
 
 /** Creates the request handler for /oauth2/auth. */
 export function createAuthCheck(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
-  const { sessions, refresher, metrics, logger, checkLog, config } = deps;
+  const { sessions, refresher, metrics, logger, checkLog, config, viewOf } = deps;
   const duration = metrics.httpDuration.labels({ endpoint: '/oauth2/auth' });
   const countRequest = (code: number): void => metrics.authRequestTally.inc(String(code), { endpoint: '/oauth2/auth', code });
   const countDecision = (result: Result, reason: Reason): void =>
     metrics.decisionTally.inc(`${result}:${reason}`, { result, reason });
-  const parsePolicy = createQueryPolicyCache();
+  const parsePolicy = createRoutePolicyCache(() => deps.identity.current().policies);
   const authorizationSource = config.upstreamHeaders.authorization;
   const sendAccessToken = config.upstreamHeaders.accessToken;
 
-  const withTokenHeaders = (record: SessionRecord): readonly string[] => {
-    const headers = [...record.headers];
+  const withTokenHeaders = (record: SessionRecord, identityHeaders: readonly string[]): readonly string[] => {
+    const headers = [...identityHeaders];
     const { idToken, accessToken } = record.tokens;
     const bearer = authorizationSource === 'id_token' ? idToken : authorizationSource === 'access_token' ? accessToken : undefined;
     if (bearer && isHeaderSafe(bearer)) headers.push('Authorization', `Bearer ${bearer}`);
@@ -102,13 +104,16 @@ export function createAuthCheck(deps: AppDeps): (req: IncomingMessage, res: Serv
     }
     const { record } = resolved;
     const user = record.identity.user;
-    if (record.headerProblem !== undefined) {
-      logger.warn({ user, claim: record.headerProblem }, 'claim holds a control character; denying');
+    // Signed in from here on: every answer is 200 or 403, never a 401 that would loop through sign-in.
+    const view = viewOf(record.identity);
+    if (view.headerProblem !== undefined) {
+      logger.warn({ user, claim: view.headerProblem }, 'claim holds a control character; denying');
       return finish(req, res, started, 403, 'deny', [REASONS.claimControlCharacter], user);
     }
-    const decision = decide(policy, record.identity);
+    const facts = needsRequestFacts(policy) ? requestFacts(req.headers) : NO_FACTS;
+    const decision = decide(policy, view.subject, facts);
     if (!decision.allow) return finish(req, res, started, 403, 'deny', decision.reasons, user);
-    const headers = authorizationSource !== 'none' || sendAccessToken ? withTokenHeaders(record) : record.headers;
+    const headers = authorizationSource !== 'none' || sendAccessToken ? withTokenHeaders(record, view.headers) : view.headers;
     return finish(req, res, started, 200, 'allow', decision.reasons, user, headers);
   };
 

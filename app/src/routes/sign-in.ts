@@ -3,11 +3,11 @@
  * flow with PKCE S256, state and nonce, ending in a new session and a redirect to the validated rd.
  */
 import type { Request, Response } from 'express';
-import { identityFromClaims } from '../auth/claims.ts';
 import { createLoginState } from '../auth/login-state.ts';
 import { validateRedirect } from '../auth/redirect.ts';
 import type { AppDeps } from '../deps.ts';
 import { AppError, toAppError } from '../errors.ts';
+import { identityFromClaims } from '../identity/identity-from-claims.ts';
 import { firstQueryValue, rawQueryOf } from './query.ts';
 
 const MAX_IDP_ERROR_TEXT = 300;
@@ -77,7 +77,18 @@ export function createSignInRoutes(deps: AppDeps) {
         failed(error.code === 'LOGIN_TOKEN_INVALID' ? 'token-invalid' : 'exchange-failed');
         throw error;
       }
-      const identity = identityFromClaims(tokens.claims);
+      const sub = String(tokens.claims.sub);
+      const accessToken = tokens.accessToken;
+      const mapped = await identityFromClaims(deps.identity.current().claims, tokens.claims, async () =>
+        accessToken === undefined ? undefined : idp.fetchUserinfo(accessToken, sub),
+      );
+      if (!mapped.ok) {
+        failed('no-principal');
+        throw new AppError('LOGIN_NO_PRINCIPAL', `no principal: ${mapped.problems.join('; ')}`, {
+          detail: 'Your identity provider did not send a user name this service accepts. Ask its administrator to check the claims mapping.',
+        });
+      }
+      const { identity } = mapped;
       // Sign-in always starts a new session; any session this browser held before is ended.
       const previous = await sessions.resolve(req.headers.cookie).catch(() => undefined);
       if (previous?.state === 'active') await sessions.end(previous.id);

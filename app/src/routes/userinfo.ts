@@ -15,7 +15,9 @@ export function createUserinfoRoute(deps: AppDeps) {
       user: identity.user,
       email: identity.email ?? null,
       groups: identity.groups,
+      roles: deps.viewOf(identity).roles,
       preferred_username: identity.preferredUsername ?? null,
+      name: identity.name ?? null,
     });
   };
 }

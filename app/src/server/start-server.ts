@@ -10,6 +10,8 @@ import { buildApp, buildMetricsApp } from '../app.ts';
 import { createOidcClient } from '../auth/oidc-client.ts';
 import type { Config } from '../config/config.ts';
 import type { AppDeps, Lifecycle } from '../deps.ts';
+import { createIdentitySettings } from '../identity/identity-settings.ts';
+import { createIdentityViews } from '../identity/identity-view.ts';
 import { createCheckLog } from '../observability/check-log.ts';
 import { createLogger, createStdoutDestination, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
@@ -40,6 +42,8 @@ export interface StartOptions {
   readonly now?: () => number;
   /** How often a mounted cookie key file is checked for rotation; 2 s by default. */
   readonly keyFilePollMs?: number;
+  /** How often the config file is checked for changes; the configured interval by default. */
+  readonly configPollMs?: number;
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
@@ -88,6 +92,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         onKeys: (keys) => sealer.setKeys(keys),
       })
     : () => {};
+  const identity = createIdentitySettings(config.identity, {
+    file: config.configFile,
+    logger,
+    pollMs: options.configPollMs ?? config.configReloadIntervalMs,
+    onReload: (outcome) => metrics.configReloads.inc({ outcome }),
+  });
   const deps: AppDeps = {
     config,
     logger,
@@ -98,6 +108,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sessions,
     refresher,
     idp,
+    identity,
+    viewOf: createIdentityViews(() => identity.current()),
     lifecycle,
     now,
   };
@@ -115,6 +127,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     stop() {
       stopWatchingKeys();
+      identity.close();
       stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(() => {
         deps.checkLog.flush();
         stdout?.flushSync();

@@ -18,7 +18,7 @@ export function recordFromJson(text: string): SessionRecord | undefined {
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || (parsed as { version?: unknown }).version !== 1) return undefined;
+  if (typeof parsed !== 'object' || parsed === null || (parsed as { version?: unknown }).version !== 2) return undefined;
   return restoreUndefined(parsed) as SessionRecord;
 }
 

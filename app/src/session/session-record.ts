@@ -1,12 +1,23 @@
 /** What the server keeps about a signed-in user. The browser only ever holds the sealed id. */
 
-/** The identity taken from the ID token at sign-in. */
+/** The identity mapped from the ID token (and UserInfo) claims at sign-in. */
 export interface Identity {
   readonly sub: string;
+  /** The principal, from the configured username claim. */
   readonly user: string;
   readonly email: string | undefined;
   readonly groups: readonly string[];
   readonly preferredUsername: string | undefined;
+  /** The full name. */
+  readonly name: string | undefined;
+  /** The distinguished name, when a claim is mapped to it. */
+  readonly dn: string | undefined;
+  /**
+   * The claims without protocol claims (nonce, at_hash, exp…): what role mappings, named policies
+   * and claim headers read. Roles and headers are derived from these at check time, so a config
+   * reload applies to existing sessions.
+   */
+  readonly claims: Readonly<Record<string, unknown>>;
 }
 
 /** Tokens from the OpenID Provider; never sent to the browser. */
@@ -20,7 +31,7 @@ export interface SessionTokens {
 
 /** One session as stored. */
 export interface SessionRecord {
-  readonly version: 1;
+  readonly version: 2;
   /** Epoch milliseconds of sign-in. */
   readonly createdAt: number;
   /** Epoch milliseconds after which the session ends however active it is. */
@@ -31,11 +42,4 @@ export interface SessionRecord {
   readonly sid: string | undefined;
   readonly identity: Identity;
   readonly tokens: SessionTokens;
-  /**
-   * Identity headers for /oauth2/auth as a flat name, value, name, value… list, computed once at
-   * sign-in so the hot path hands it to writeHead as is. Empty values are already left out.
-   */
-  readonly headers: readonly string[];
-  /** Set when a claim cannot be sent as a header (a control character); such a session is always denied. */
-  readonly headerProblem: string | undefined;
 }

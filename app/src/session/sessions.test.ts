@@ -13,7 +13,16 @@ const env = {
   GATEHOUSE_REDIRECT_URL: 'https://app.example.com/oauth2/callback',
   GATEHOUSE_COOKIE_SECRET: Buffer.alloc(32, 5).toString('base64'),
 };
-const identity: Identity = { sub: 'alice', user: 'alice', email: 'a@example.com', groups: ['g'], preferredUsername: 'al' };
+const identity: Identity = {
+  sub: 'alice',
+  user: 'alice',
+  email: 'a@example.com',
+  groups: ['g'],
+  preferredUsername: 'al',
+  name: 'Alice',
+  dn: undefined,
+  claims: {},
+};
 const tokens: SessionTokens = { idToken: 'id', accessToken: 'at', refreshToken: 'rt', accessTokenExpiresAt: undefined };
 
 function setup(extra: Record<string, string> = {}) {

@@ -6,7 +6,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import { readCookies, serializeCookie, clearCookie } from '../http/cookies.ts';
-import { buildIdentityHeaders } from './identity-headers.ts';
 import type { Sealer } from './seal.ts';
 import { createSealedIdCache } from './sealed-id-cache.ts';
 import type { Identity, SessionRecord, SessionTokens } from './session-record.ts';
@@ -64,16 +63,13 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
       // A fresh random id for every sign-in: an id planted before sign-in can never become a session.
       const id = randomBytes(24).toString('base64url');
       const createdAt = now();
-      const { headers, problem } = buildIdentityHeaders(identity);
       const record: SessionRecord = {
-        version: 1,
+        version: 2,
         createdAt,
         expiresAt: createdAt + session.maxLifetimeMs,
         sid,
         identity,
         tokens,
-        headers,
-        headerProblem: problem,
       };
       await store.set(id, record, session.idleTimeoutMs);
       // Indexes let a back-channel logout or "sign out everywhere" find the sessions on any replica.

@@ -19,14 +19,21 @@ export interface StoreHarness {
 /** A record for tests, expiring `lifetimeMs` after `now`. */
 export function sampleRecord(now: number, lifetimeMs = 3_600_000, sub = 'alice'): SessionRecord {
   return {
-    version: 1,
+    version: 2,
     createdAt: now,
     expiresAt: now + lifetimeMs,
     sid: `sid-${sub}`,
-    identity: { sub, user: sub, email: `${sub}@example.com`, groups: ['devs'], preferredUsername: sub },
+    identity: {
+      sub,
+      user: sub,
+      email: `${sub}@example.com`,
+      groups: ['devs'],
+      preferredUsername: sub,
+      name: undefined,
+      dn: undefined,
+      claims: { department: 'R&D', nested: { roles: ['a', 'b'] } },
+    },
     tokens: { idToken: 'id.token.value', accessToken: 'at', refreshToken: 'rt', accessTokenExpiresAt: now + 300_000 },
-    headers: ['X-Auth-Request-User', sub],
-    headerProblem: undefined,
   };
 }
 

@@ -14,7 +14,14 @@ describe('session endpoints', () => {
     const cookie = await h.signIn('alice');
     const res = await h.request('/oauth2/userinfo', { headers: { cookie } });
     assert.equal(res.status, 200);
-    assert.deepEqual(JSON.parse(res.body), { user: 'alice', email: 'alice@example.com', groups: ['admins', 'devs'], preferred_username: 'alice' });
+    assert.deepEqual(JSON.parse(res.body), {
+      user: 'alice',
+      email: 'alice@example.com',
+      groups: ['admins', 'devs'],
+      roles: [],
+      preferred_username: 'alice',
+      name: 'Alice Admin',
+    });
     const anon = await h.request('/oauth2/userinfo', { headers: { accept: 'application/json' } });
     assert.equal(anon.status, 401);
     assert.equal(JSON.parse(anon.body).error, 'session_missing');

@@ -29,7 +29,10 @@ export interface Harness {
 }
 
 /** Starts a harness; `env` overrides the defaults. */
-export async function startHarness(env: Record<string, string> = {}, options: { keyFilePollMs?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  options: { keyFilePollMs?: number; configPollMs?: number } = {},
+): Promise<Harness> {
   const [port, metricsPort] = await freePorts(2);
   const baseUrl = `http://127.0.0.1:${port}`;
   const clientSecret = randomBytes(16).toString('hex');

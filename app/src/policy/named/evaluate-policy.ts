@@ -3,10 +3,10 @@
  * Every condition present must hold; within one condition any listed value suffices. A condition
  * on the request whose fact is missing or malformed denies: it fails closed.
  */
-import { emailDomain } from '../decide.ts';
+import { emailDomain } from '../email-domain.ts';
 import { matchesBounded } from './anchored-regex.ts';
 import { cidrContains, parseIp } from './ip-address.ts';
-import { NAMED_REASONS as R, type NamedReason } from './named-reasons.ts';
+import { REASONS as R, type Reason } from '../reasons.ts';
 import type { ClaimCondition, ClaimScalar, NamedPolicy, PathMatcher } from './policy-types.ts';
 import type { RequestFacts } from './request-facts.ts';
 import { resolveClaim } from '../../identity/claims/resolve-claim.ts';
@@ -23,7 +23,7 @@ export interface PolicySubject {
 /** The outcome: on allow the reasons of the satisfied conditions, on deny every failed one. */
 export interface PolicyDecision {
   readonly allow: boolean;
-  readonly reasons: NamedReason[];
+  readonly reasons: Reason[];
 }
 
 function scalarHolds(condition: ClaimCondition, value: unknown): boolean {
@@ -61,9 +61,9 @@ function anyOf<T>(allowed: readonly T[], present: readonly T[]): boolean {
  * well-typed input; a policy with no conditions allows with "no-policy".
  */
 export function evaluatePolicy(policy: NamedPolicy, subject: PolicySubject, facts: RequestFacts): PolicyDecision {
-  const passed: NamedReason[] = [];
-  const failed: NamedReason[] = [];
-  const check = (ok: boolean, yes: NamedReason, no: NamedReason): void => {
+  const passed: Reason[] = [];
+  const failed: Reason[] = [];
+  const check = (ok: boolean, yes: Reason, no: Reason): void => {
     (ok ? passed : failed).push(ok ? yes : no);
   };
   const factsInvalid = (): void => {

@@ -12,7 +12,7 @@
  */
 import { parseQueryPolicy, PolicyQueryError, type QueryPolicy } from '../query-policy.ts';
 import { evaluatePolicy, type PolicyDecision, type PolicySubject } from './evaluate-policy.ts';
-import { NAMED_REASONS as R, type NamedReason } from './named-reasons.ts';
+import { REASONS as R, type Reason } from '../reasons.ts';
 import type { NamedPolicy } from './policy-types.ts';
 import type { RequestFacts } from './request-facts.ts';
 
@@ -101,7 +101,7 @@ export function evaluateExtendedQuery(query: ExtendedQuery, subject: PolicySubje
   }
   if (query.policy) parts.push(evaluatePolicy(query.policy, subject, facts));
   const allow = parts.every((part) => part.allow);
-  const reasons: NamedReason[] = [];
+  const reasons: Reason[] = [];
   for (const part of parts) {
     if (part.allow !== allow) continue;
     for (const reason of part.reasons) if (!reasons.includes(reason)) reasons.push(reason);

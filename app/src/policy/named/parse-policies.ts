@@ -2,7 +2,7 @@
  * The `policies` configuration section: name → named policy. Every problem is reported at once,
  * each with its path, and a policy with any problem is left out so it can never be used half-read.
  */
-import { emailDomain } from '../decide.ts';
+import { emailDomain } from '../email-domain.ts';
 import { compileAnchored } from './anchored-regex.ts';
 import { describe, isMapping, key, own, ownKeys } from './config-values.ts';
 import { parseCidr, type Cidr } from './ip-address.ts';
