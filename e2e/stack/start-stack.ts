@@ -3,7 +3,7 @@ import { startEchoApp } from '../upstream/echo-app.ts';
 import type { EchoApp } from '../upstream/echo-app.ts';
 import { startTestIdp } from '../idp/test-idp.ts';
 import type { TestIdp } from '../idp/test-idp.ts';
-import { startNginx } from '../nginx/start-nginx.ts';
+import { startNginx, type StartNginxOptions } from '../nginx/start-nginx.ts';
 import type { NginxHandle } from '../nginx/start-nginx.ts';
 import { localGatehouseEnv } from '../support/gatehouse-env.ts';
 import { freePorts } from '../support/ports.ts';
@@ -23,6 +23,8 @@ export interface StackOptions {
   accessTokenTtlSeconds?: number;
   /** Added to (and overriding) the gatehouse settings, except the per-replica ports. */
   gatehouseEnv?: Record<string, string>;
+  /** The protected Ingresses and the auth-response-headers; the defaults of the local stack otherwise. */
+  nginx?: Pick<StartNginxOptions, 'ingresses' | 'responseHeaders'>;
 }
 
 /** The running local stack: IdP, echo app, gatehouse replica(s) and nginx in front. */
@@ -102,7 +104,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       stoppers.push(() => replica.stop());
     }
 
-    const nginx = await startNginx({ port: nginxPort, gatehousePorts, upstreamPort });
+    const nginx = await startNginx({ ...options.nginx, port: nginxPort, gatehousePorts, upstreamPort });
     stoppers.push(() => nginx.stop());
     return { baseUrl, idp, echo, gatehouse, nginx, client, gatehouseEnv, stop };
   } catch (error) {
