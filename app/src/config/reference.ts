@@ -2,6 +2,7 @@
  * Renders docs/configuration.md from the schema, so the reference cannot drift from the code
  * (a test compares the file with this output; `make docs` rewrites it).
  */
+import { FILE_SECTIONS } from './file-reference.ts';
 import { ENV_SCHEMA, SECRET_VARIABLES } from './schema.ts';
 
 interface SpecView {
@@ -36,7 +37,7 @@ export function renderConfigurationReference(): string {
     '',
     '<!-- Generated from app/src/config/schema.ts by `make docs`; do not edit by hand. -->',
     '',
-    'gatehouse is configured only by environment variables. Every secret may instead be read from a',
+    'gatehouse is configured by environment variables and an optional YAML file. Every secret may instead be read from a',
     'mounted file named by `<NAME>_FILE`. Durations take `ms`, `s`, `m`, `h` or `d` (a bare number means seconds).',
     'Run `gatehouse --check-config` (or `make check-config`) to validate a configuration: it prints every',
     'problem at once, naming the variable, and exits 1, or prints `configuration is valid` and exits 0.',
@@ -45,5 +46,22 @@ export function renderConfigurationReference(): string {
     '| --- | --- | --- |',
     ...rows,
     '',
+    '## The config file',
+    '',
+    'Structured settings live in the YAML file named by `GATEHOUSE_CONFIG_FILE`. Unknown keys are refused,',
+    '`--check-config` reports every problem at once, and the identity sections below are reloaded without a',
+    'restart when the file changes (checked every `GATEHOUSE_CONFIG_RELOAD_INTERVAL`) or on SIGHUP; a file',
+    'with any problem is refused, the previous settings stay in force and the problems are logged.',
+    '',
+    ...FILE_SECTIONS.flatMap((section) => [
+      `### ${section.title}: ${section.keys.map((key) => `\`${key}\``).join(', ')}`,
+      '',
+      section.meaning,
+      '',
+      '```yaml',
+      section.example,
+      '```',
+      '',
+    ]),
   ].join('\n');
 }
