@@ -114,6 +114,31 @@ test('GATEHOUSE_CONFIG_FILE must be readable YAML with known keys', () => {
   assert.ok(problemsOf({ ...valid, GATEHOUSE_CONFIG_FILE: join(dir, 'nope.yaml') })[0]?.includes('ENOENT'));
 });
 
+test('the identity sections are checked with the environment, every problem at once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-identity-'));
+  const file = join(dir, 'config.yaml');
+  writeFileSync(
+    file,
+    [
+      "claims: { username: { path: email, pattern: '([^@]+)@example\\.com' } }",
+      'group_mappings: { admins: superuser }',
+      'role_mappings: { m: { enabled: true, roles: [r], rules: { except: { field: { username: x } } } } }',
+      'policies: { p: { rolez: [a] } }',
+      'headers: { claims: { encoding: rot13 } }',
+    ].join('\n'),
+  );
+  const problems = problemsOf({ ...valid, GATEHOUSE_PORT: 'x', GATEHOUSE_CONFIG_FILE: file });
+  assert.equal(problems.length, 6, problems.join('\n'));
+  assert.ok(problems[0]?.startsWith('GATEHOUSE_PORT'));
+  for (const section of ['claims.username', 'group_mappings.admin', 'role_mappings', 'policies', 'headers.claims.encoding']) {
+    assert.ok(problems.some((problem) => problem.startsWith(section)), section);
+  }
+  writeFileSync(file, 'group_mappings: { admins: [superuser] }\npolicies: { p: { roles: [superuser] } }\n');
+  const config = loadConfig({ ...valid, GATEHOUSE_CONFIG_FILE: file });
+  assert.deepEqual([...config.identity.policies.keys()], ['p']);
+  assert.deepEqual(config.identity.roles.groupMappings.get('admins'), ['superuser']);
+});
+
 test('redis: exactly one mode, valid URL and nodes', () => {
   const redis = { ...valid, GATEHOUSE_SESSION_STORE: 'redis' };
   const standalone = loadConfig({ ...redis, GATEHOUSE_REDIS_URL: 'rediss://user:pw@redis.local:6380/2' }).redis;
