@@ -1,0 +1,94 @@
+/**
+ * Verifies a JWT against the provider's JWKS: signature, algorithm allow-list, `iss`, `aud`,
+ * `exp` (required) and `nbf`. jose's errors become stable reasons here, and a failure to fetch
+ * the key set is kept apart from a bad token, so the caller can answer 503 rather than 401.
+ */
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { fail, type BearerReason, type BearerResult } from './bearer-types.ts';
+
+/** Every asymmetric JWS algorithm; `none` and the HMAC family are never accepted. */
+export const ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze([
+  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+]);
+
+/** What the verifier needs. */
+export interface JwtCheck {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly algorithms: readonly string[];
+  readonly clockToleranceSec: number;
+  readonly getKey: JWTVerifyGetKey;
+}
+
+/** Marks a failure to obtain the key set, as opposed to a token without a matching key. */
+class KeySetUnavailableError extends Error {
+  readonly code = 'JWKS_UNAVAILABLE';
+}
+
+/**
+ * The provider's key set, cached by jose: fetched on first use, again only after `cacheMaxAge`
+ * (10 min) or, for an unknown `kid`, at most once per cooldown (30 s), never per request.
+ */
+export function remoteKeySet(jwksUri: string, timeoutMs: number): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs });
+  return async (header, token) => {
+    try {
+      return await remote(header, token);
+    } catch (err) {
+      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
+      throw new KeySetUnavailableError(`the JWKS could not be read: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
+  };
+}
+
+const CLAIM_REASONS: Readonly<Record<string, BearerReason>> = {
+  iss: 'bearer_wrong_issuer',
+  aud: 'bearer_wrong_audience',
+  nbf: 'bearer_not_yet_valid',
+};
+
+function translate(err: unknown): BearerResult {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof KeySetUnavailableError) return fail('idp_unavailable', message);
+  if (err instanceof errors.JWTExpired) return fail('bearer_expired');
+  if (err instanceof errors.JWTClaimValidationFailed) return fail(CLAIM_REASONS[err.claim] ?? 'bearer_claims_invalid', message);
+  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSMultipleMatchingKeys) {
+    return fail('bearer_bad_signature');
+  }
+  if (err instanceof errors.JWKSNoMatchingKey) return fail('bearer_unknown_key');
+  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JOSENotSupported) return fail('bearer_alg_refused', message);
+  // Anything else came from the token itself (bad JSON, bad encoding, a key it cannot use).
+  return fail('bearer_malformed', message);
+}
+
+/** The header's algorithm when it is allowed; checked before any key is fetched. */
+function checkAlgorithm(token: string, algorithms: readonly string[]): BearerResult | undefined {
+  let alg: unknown;
+  try {
+    alg = decodeProtectedHeader(token).alg;
+  } catch {
+    return fail('bearer_malformed', 'the JWT header cannot be decoded');
+  }
+  if (typeof alg !== 'string' || !algorithms.includes(alg)) {
+    return fail('bearer_alg_refused', `alg ${typeof alg === 'string' ? alg.slice(0, 16) : 'missing'} is not allowed`);
+  }
+  return undefined;
+}
+
+/** Verifies `token`; never throws. */
+export async function verifyJwt(token: string, check: JwtCheck): Promise<BearerResult> {
+  const refused = checkAlgorithm(token, check.algorithms);
+  if (refused) return refused;
+  try {
+    const { payload } = await jwtVerify(token, check.getKey, {
+      issuer: check.issuer,
+      audience: check.audience,
+      algorithms: [...check.algorithms],
+      requiredClaims: ['exp'],
+      clockTolerance: check.clockToleranceSec,
+    });
+    return { ok: true, claims: payload as Record<string, unknown>, via: 'jwks' };
+  } catch (err) {
+    return translate(err);
+  }
+}
