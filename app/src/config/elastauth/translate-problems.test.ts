@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { parseClaimsConfig } from '../../identity/claims/parse-claims-config.ts';
-import { translateElastauth } from './translate-elastauth.ts';
+import { ELASTAUTH_KEYS, translateElastauth } from './translate-elastauth.ts';
 
 const BASE = { auth_provider: 'oidc' };
 const BAD_HEX = 'not-a-key-but-a-secret-that-must-never-be-echoed';
@@ -36,7 +37,7 @@ const bad: Array<[Record<string, unknown>, string[]]> = [
   [{ oidc: { claim_mappings: { username: '' } } }, ['oidc.claim_mappings.username: is empty']],
   [{ oidc: { claim_mappings: ['sub'] } }, ['oidc.claim_mappings: expected a mapping']],
   [{ oidc: { claim_mappings: { username: 'sub' } }, claims: {} }, ['oidc.claim_mappings: the file also has a claims section; keep only one of them']],
-  [{ cache: { type: 'file', path: '/tmp/cache' } }, ["cache.type: file is not supported: a cache on one pod's disk is lost with the pod and never shared between replicas; use memory for one replica or redis for several"]],
+  [{ cache: { type: 'file', path: '/var/lib/elastauth' } }, ["cache.type: file is not supported: a cache on one pod's disk is lost with the pod and never shared between replicas; use memory for one replica or redis for several"]],
   [{ cache: { type: 'badger' } }, ['cache.type: "badger" is not one of memory, redis']],
   [{ cache: { type: 'memory', expiration: '3600' } }, ['cache.expiration: "3600" has no unit (elastauth would read it as nanoseconds); write e.g. 1h, 90m or 2h30m']],
   [{ cache: { type: 'memory', expiration: 3600 } }, ['cache.expiration: "3600" has no unit (elastauth would read it as nanoseconds); write e.g. 1h, 90m or 2h30m']],
@@ -144,7 +145,7 @@ const warned: Array<[Record<string, unknown>, RegExp]> = [
   [{ cache: { type: '' } }, /^cache\.type: empty means no cache in elastauth; gatehouse keeps credentials in memory$/],
   [{ cache: { type: 'memory', redis_host: 'redis:6379' } }, /^cache\.redis_host, cache\.redis_db: ignored/],
   [{ cache: { type: 'redis' } }, /^cache\.redis_host: not set; give GATEHOUSE_REDIS_URL/],
-  [{ cache: { type: 'memory', path: '/tmp/x' } }, /^cache\.path: ignored/],
+  [{ cache: { type: 'memory', path: '/var/lib/elastauth' } }, /^cache\.path: ignored/],
   [{ elasticsearch: { hosts: ['http://es:9200'] } }, /^elasticsearch\.hosts\[0\]: plain http sends the Elasticsearch administrator's credentials unencrypted$/],
 ];
 
@@ -160,4 +161,16 @@ test('settings that change nothing bring no warning', () => {
   const { out, problems } = run({ enable_metrics: true, enableOtel: false, extend_cache: false, proxy: { enabled: false }, log_format: 'json' });
   assert.deepEqual(problems, []);
   assert.deepEqual(out.warnings, []);
+});
+
+test('translation never throws, whatever the values', () => {
+  const value = fc.oneof(fc.anything(), fc.string(), fc.array(fc.string()), fc.dictionary(fc.string(), fc.anything()));
+  const section = fc.oneof(value, fc.dictionary(fc.constantFrom('type', 'hosts', 'issuer', 'scopes', 'claim_mappings', 'redis_host', 'enabled', 'header_username'), value));
+  fc.assert(
+    fc.property(fc.dictionary(fc.constantFrom(...ELASTAUTH_KEYS, 'claims'), section), (doc) => {
+      const problems: string[] = [];
+      const out = translateElastauth(doc, problems);
+      assert.ok(Object.values(out.env).every((v) => typeof v === 'string'));
+    }),
+  );
 });
