@@ -1,0 +1,199 @@
+/**
+ * A stand-in for Elasticsearch's security API — not Elasticsearch; it answers the documented
+ * security API the way Elastic documents it. No Elasticsearch can run where the tests run, so
+ * the backend is tested against this loopback HTTP(S) server: admin Basic auth (401 with
+ * Elastic's error body), get and create-or-update users (200 `{"created": …}`, 400 for
+ * reserved, internal and anonymous users, 404 `{}` for unknown ones), enable/disable,
+ * `_authenticate` for any user's password, the `X-Elastic-Product` header the official client
+ * requires, and faults (a 5xx, a delay beyond the client's timeout) switched on by the test.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { basicCredentials, readJson } from './requests.ts';
+import { authenticationError, errorBody, negotiate, sendJson, WWW_AUTHENTICATE } from './responses.ts';
+import { authenticated, getUsers, putUser, setEnabled, type Answer } from './user-api.ts';
+import { UserTable, type SeedUser, type StandInUser } from './user-table.ts';
+
+/** Options of {@link startElasticsearchStandIn}. */
+export interface ElasticsearchStandInOptions {
+  /** The admin user of the file realm; `superuser` unless other roles are given (no manage_security then). */
+  readonly admin?: { readonly username: string; readonly password: string; readonly roles?: readonly string[] };
+  /** The major version answered as; it accepts `compatible-with` N and N-1. Default 9. */
+  readonly major?: number;
+  /** `xpack.security.authc.anonymous.username`: such a user cannot be written (400). */
+  readonly anonymousUsername?: string;
+  /** Native users present from the start, e.g. a human user gatehouse did not create. */
+  readonly users?: readonly SeedUser[];
+  /** Serve HTTPS with this certificate and key (PEM). */
+  readonly tls?: { readonly cert: string; readonly key: string };
+}
+
+/**
+ * A fault the next user-API requests (those with one of `methods`, any when not given) meet;
+ * `times` undefined means until cleared.
+ */
+export type StandInFault = { readonly times?: number; readonly methods?: readonly string[] } & (
+  | { readonly kind: 'status'; readonly status: number }
+  | { readonly kind: 'delay'; readonly ms: number }
+);
+
+/** One request as the stand-in saw it. */
+export interface LoggedRequest {
+  readonly method: string;
+  readonly path: string;
+  /** The authenticated user, if any. */
+  readonly user: string | undefined;
+  readonly status: number;
+}
+
+/** A running stand-in. */
+export interface ElasticsearchStandIn {
+  readonly url: string;
+  readonly admin: { readonly username: string; readonly password: string };
+  /** The user as get-users shows it (never a password). */
+  user(username: string): StandInUser | undefined;
+  /** Successful create-or-update calls for `username` so far. */
+  upserts(username: string): number;
+  readonly requestLog: readonly LoggedRequest[];
+  /** Answers `_authenticate` as Elasticsearch would for a request carrying `authorization`. */
+  authenticate(authorization: string): boolean;
+  setFault(fault: StandInFault | undefined): void;
+  close(): Promise<void>;
+}
+
+const FILE_REALM = { name: 'default_file', type: 'file' };
+const NATIVE_REALM = { name: 'default_native', type: 'native' };
+
+/** Starts the stand-in on a free loopback port. */
+export async function startElasticsearchStandIn(options: ElasticsearchStandInOptions = {}): Promise<ElasticsearchStandIn> {
+  const major = options.major ?? 9;
+  const admin = { username: 'gatehouse-admin', password: 'admin-password', roles: ['superuser'], ...options.admin };
+  const table = new UserTable(options.anonymousUsername);
+  for (const seed of options.users ?? []) table.seed(seed);
+  const upserts = new Map<string, number>();
+  const requestLog: LoggedRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let fault: StandInFault | undefined;
+  let faultUses = 0;
+
+  type Caller = { user: StandInUser; realm: typeof FILE_REALM };
+  const whoIs = (authorization: string | undefined): Caller | undefined => {
+    const credentials = basicCredentials(authorization);
+    if (!credentials) return undefined;
+    const { username, password } = credentials;
+    if (username === admin.username && password === admin.password) {
+      const user = { username, roles: [...admin.roles], full_name: null, email: null, metadata: {}, enabled: true };
+      return { user, realm: FILE_REALM };
+    }
+    const user = table.authenticate(username, password);
+    return user ? { user, realm: NATIVE_REALM } : undefined;
+  };
+
+  const route = async (req: IncomingMessage, path: string, { user, realm }: Caller): Promise<Answer> => {
+    const method = req.method ?? 'GET';
+    if (path === '/') {
+      return { status: 200, body: { name: 'stand-in', cluster_name: 'stand-in', version: { number: `${major}.0.0` }, tagline: 'You Know, for Search' } };
+    }
+    if (path === '/_security/_authenticate' && method === 'GET') {
+      return authenticated(user, realm);
+    }
+    const match = /^\/_security\/user(?:\/([^/]+))?(?:\/(_enable|_disable))?$/.exec(path);
+    if (!match) return { status: 400, body: { error: `no handler found for uri [${path}] and method [${method}]`, status: 400 } };
+    const name = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+    const write = method !== 'GET';
+    if (!user.roles.includes('superuser')) {
+      const action = `cluster:admin/xpack/security/user/${write ? 'put' : 'get'}`;
+      const reason = `action [${action}] is unauthorized for user [${user.username}] with effective roles [${user.roles.join(',')}]`;
+      return { status: 403, body: errorBody(403, 'security_exception', reason) };
+    }
+    if (method === 'GET' && match[2] === undefined) return getUsers(table, name);
+    if (name !== undefined && match[2] !== undefined && (method === 'PUT' || method === 'POST')) {
+      return setEnabled(table, name, match[2] === '_enable');
+    }
+    if (name === undefined || (method !== 'PUT' && method !== 'POST')) {
+      return { status: 405, body: { error: `Incorrect HTTP method for uri [${path}] and method [${method}]`, status: 405 } };
+    }
+    const body = await readJson(req);
+    if ('problem' in body) return body.problem;
+    const answer = putUser(table, name, body.value);
+    if (answer.status === 200) upserts.set(name, (upserts.get(name) ?? 0) + 1);
+    return answer;
+  };
+
+  const takeFault = (method: string, path: string): StandInFault | undefined => {
+    if (!fault || !path.startsWith('/_security/user') || (fault.methods && !fault.methods.includes(method))) return undefined;
+    const current = fault;
+    faultUses += 1;
+    if (current.times !== undefined && faultUses >= current.times) fault = undefined;
+    return current;
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://stand-in').pathname;
+    const negotiated = negotiate(req, major);
+    const log = (status: number, user?: string): void => {
+      requestLog.push({ method: req.method ?? 'GET', path: decodeURIComponent(path), user, status });
+    };
+    if ('problem' in negotiated) {
+      log(400);
+      return sendJson(res, 400, negotiated.problem);
+    }
+    const who = whoIs(req.headers.authorization);
+    if (!who) {
+      log(401);
+      const name = basicCredentials(req.headers.authorization)?.username;
+      return sendJson(res, 401, authenticationError(path, name), negotiated.contentType, { 'WWW-Authenticate': WWW_AUTHENTICATE });
+    }
+    const injected = takeFault(req.method ?? 'GET', path);
+    if (injected?.kind === 'delay') {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => timers.delete(timer) && resolve(), injected.ms);
+        timers.add(timer);
+      });
+    }
+    const answer: Answer =
+      injected?.kind === 'status'
+        ? { status: injected.status, body: errorBody(injected.status, 'stand_in_fault', `injected status ${injected.status}`) }
+        : await route(req, path, who);
+    log(answer.status, who.user.username);
+    if (res.destroyed) return;
+    if (req.method === 'HEAD') {
+      res.writeHead(answer.status, { 'X-Elastic-Product': 'Elasticsearch', 'Content-Type': negotiated.contentType });
+      return void res.end();
+    }
+    sendJson(res, answer.status, answer.body, negotiated.contentType);
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, errorBody(500, 'exception', String(error)));
+      else res.destroy();
+    });
+  };
+  const server: Server = options.tls ? createHttpsServer({ ...options.tls }, listener) : createHttpServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    admin: { username: admin.username, password: admin.password },
+    user: (username) => table.get(username),
+    upserts: (username) => upserts.get(username) ?? 0,
+    requestLog,
+    authenticate: (authorization) => whoIs(authorization) !== undefined,
+    setFault(next) {
+      fault = next;
+      faultUses = 0;
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
