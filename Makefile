@@ -16,7 +16,7 @@ UNIT_TESTS := 'app/src/**/*.test.ts'
 INTEGRATION_TESTS := 'app/test/**/*.test.ts'
 E2E_TESTS := 'e2e/**/*.test.ts'
 
-.PHONY: help setup system-deps build typecheck test test-unit test-integration test-e2e demo run bench check-config docs clean
+.PHONY: help setup system-deps build typecheck test test-unit test-integration test-e2e test-deploy demo run bench check-config docs chart-docs image clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -64,6 +64,15 @@ bench: setup system-deps ## load-test /oauth2/auth against a bare Node server
 
 docs: setup ## regenerate docs/configuration.md from the schema
 	node scripts/render-docs.ts
+
+chart-docs: setup ## regenerate the parameters table of chart/README.md from chart/values.yaml
+	node scripts/render-chart-docs.ts
+
+test-deploy: setup system-deps ## chart (real helm), k8s-examples and container image checks
+	$(NODE_TEST) 'e2e/deploy/**/*.test.ts'
+
+image: setup system-deps ## build the container image with buildah as localhost/gatehouse:dev
+	scripts/build-image.sh localhost/gatehouse:dev
 
 clean: ## remove installed tools, packages and run state
 	rm -rf .tools node_modules .run
