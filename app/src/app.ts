@@ -25,9 +25,7 @@ function isAuthCheck(url: string | undefined): boolean {
 export function buildApp(deps: AppDeps): RequestListener {
   const authCheck = createAuthCheck(deps);
   const health = createHealthRoutes(deps);
-  const signIn = createSignInRoutes(deps);
-  const signOut = createSignOutRoutes(deps);
-  const { metrics } = deps;
+  const { metrics, config } = deps;
 
   const web = express();
   web.disable('x-powered-by');
@@ -57,12 +55,17 @@ export function buildApp(deps: AppDeps): RequestListener {
     res.set('Referrer-Policy', 'no-referrer');
     next();
   });
-  web.get(ROUTES.start, signIn.start);
-  web.get(ROUTES.callback, signIn.callback);
-  web.get(ROUTES.signOut, signOut.signOut);
-  web.get(ROUTES.signedOut, signOut.signedOut);
-  web.get(ROUTES.userinfo, createUserinfoRoute(deps));
-  web.post(ROUTES.backchannelLogout, express.urlencoded({ extended: false, limit: '32kb' }), createBackchannelLogoutRoute(deps));
+  // Browser sessions exist only with the login provider; the others answer these paths with 404.
+  if (config.login) {
+    const signIn = createSignInRoutes(deps, config.login);
+    const signOut = createSignOutRoutes(deps, config.login);
+    web.get(ROUTES.start, signIn.start);
+    web.get(ROUTES.callback, signIn.callback);
+    web.get(ROUTES.signOut, signOut.signOut);
+    web.get(ROUTES.signedOut, signOut.signedOut);
+    web.get(ROUTES.userinfo, createUserinfoRoute(deps));
+    web.post(ROUTES.backchannelLogout, express.urlencoded({ extended: false, limit: '32kb' }), createBackchannelLogoutRoute(deps));
+  }
 
   web.use((req: Request) => {
     throw new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`);

@@ -30,6 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   if (argv.includes('--check-config')) {
+    for (const warning of config.configWarnings) process.stdout.write(`gatehouse: warning: ${warning}\n`);
     process.stdout.write('gatehouse: configuration is valid\n');
     return 0;
   }

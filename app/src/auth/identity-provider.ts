@@ -7,6 +7,13 @@ export interface LoginChecks {
   readonly nonce: string;
 }
 
+/** Endpoints from the provider's discovery document. */
+export interface ProviderEndpoints {
+  readonly issuer: string;
+  readonly jwksUri: string | undefined;
+  readonly userinfoEndpoint: string | undefined;
+}
+
 /** What a successful code exchange yields. */
 export interface TokenResult {
   /** Validated ID token claims. */
@@ -38,6 +45,8 @@ export class RefreshRejectedError extends Error {
 export interface IdentityProvider {
   /** True once discovery has loaded. */
   isReady(): boolean;
+  /** The discovered issuer and endpoints; undefined until discovery has loaded. */
+  endpoints(): ProviderEndpoints | undefined;
   /** The authorization endpoint URL for a new sign-in (PKCE S256, state and nonce). */
   authorizationUrl(checks: { state: string; nonce: string; codeChallenge: string }): URL;
   /** Exchanges the code in `callbackUrl` and validates the ID token. */

@@ -4,7 +4,7 @@
  * JWS signature against the provider's JWKS. openid-client errors are translated to AppErrors here.
  */
 import * as oidc from 'openid-client';
-import type { Config } from '../config/config.ts';
+import type { OidcSettings } from '../config/config.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -39,12 +39,17 @@ export function translateExchangeError(err: unknown): AppError {
 }
 
 /** Creates the provider client and starts discovery in the background. */
-export function createOidcClient(config: Config, logger: Logger, metrics: Metrics): IdentityProvider {
+export function createOidcClient(
+  settings: OidcSettings,
+  redirectUrl: URL | undefined,
+  logger: Logger,
+  metrics: Metrics,
+): IdentityProvider {
   let configuration: oidc.Configuration | undefined;
   let jwks: ReturnType<typeof remoteJwks> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
-  const timeoutSeconds = Math.max(1, Math.ceil(config.oidc.timeoutMs / 1000));
+  const timeoutSeconds = Math.max(1, Math.ceil(settings.timeoutMs / 1000));
 
   const timed = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
     const end = metrics.idpDuration.startTimer({ operation });
@@ -62,20 +67,21 @@ export function createOidcClient(config: Config, logger: Logger, metrics: Metric
     try {
       const found = await timed('discovery', () =>
         oidc.discovery(
-          config.oidc.issuerUrl,
-          config.oidc.clientId,
+          settings.issuerUrl,
+          settings.clientId,
           undefined,
-          oidc.ClientSecretBasic(config.oidc.clientSecret),
+          // Bearer-token validation needs no client authentication; sign-in always has a secret.
+          settings.clientSecret === undefined ? oidc.None() : oidc.ClientSecretBasic(settings.clientSecret),
           {
             timeout: timeoutSeconds,
-            execute: config.oidc.allowInsecureHttp ? [oidc.allowInsecureRequests] : [],
+            execute: settings.allowInsecureHttp ? [oidc.allowInsecureRequests] : [],
           },
         ),
       );
       // Check the ID token's signature against the JWKS even though it arrives over the token endpoint.
       oidc.enableNonRepudiationChecks(found);
       const jwksUri = found.serverMetadata().jwks_uri;
-      jwks = jwksUri ? remoteJwks(jwksUri, config.oidc.timeoutMs) : undefined;
+      jwks = jwksUri ? remoteJwks(jwksUri, settings.timeoutMs) : undefined;
       configuration = found;
       logger.info({ issuer: found.serverMetadata().issuer }, 'OpenID Provider discovery loaded');
     } catch (err) {
@@ -88,6 +94,11 @@ export function createOidcClient(config: Config, logger: Logger, metrics: Metric
   };
   void discover(0);
 
+  const requireRedirectUrl = (): URL => {
+    if (!redirectUrl) throw new AppError('INTERNAL', 'browser sign-in is not configured');
+    return redirectUrl;
+  };
+
   const ready = (): oidc.Configuration => {
     if (!configuration) {
       throw new AppError('IDP_UNAVAILABLE', 'OpenID Provider discovery has not loaded yet', {
@@ -99,10 +110,15 @@ export function createOidcClient(config: Config, logger: Logger, metrics: Metric
 
   return {
     isReady: () => configuration !== undefined,
+    endpoints() {
+      if (!configuration) return undefined;
+      const metadata = configuration.serverMetadata();
+      return { issuer: metadata.issuer, jwksUri: metadata.jwks_uri, userinfoEndpoint: metadata.userinfo_endpoint };
+    },
     authorizationUrl({ state, nonce, codeChallenge }) {
       return oidc.buildAuthorizationUrl(ready(), {
-        redirect_uri: config.redirectUrl.href,
-        scope: config.oidc.scopes.join(' '),
+        redirect_uri: requireRedirectUrl().href,
+        scope: settings.scopes.join(' '),
         response_type: 'code',
         code_challenge: codeChallenge,
         code_challenge_method: 'S256',
@@ -168,7 +184,7 @@ export function createOidcClient(config: Config, logger: Logger, metrics: Metric
       const metadata = current.serverMetadata();
       return verifyLogoutToken(token, {
         issuer: metadata.issuer,
-        clientId: config.oidc.clientId,
+        clientId: settings.clientId,
         jwks,
         algorithms: metadata.id_token_signing_alg_values_supported,
       });

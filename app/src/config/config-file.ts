@@ -6,9 +6,10 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { IDENTITY_SECTIONS } from '../identity/identity-config.ts';
+import { ELASTAUTH_KEYS } from './elastauth/elastauth-keys.ts';
 
-/** Top-level keys this version understands. */
-export const CONFIG_FILE_KEYS: readonly string[] = Object.freeze(['version', ...IDENTITY_SECTIONS]);
+/** Top-level keys this version understands: its own sections and elastauth's keys. */
+export const CONFIG_FILE_KEYS: readonly string[] = Object.freeze([...new Set(['version', ...IDENTITY_SECTIONS, ...ELASTAUTH_KEYS])]);
 
 /**
  * Reads and checks the file; problems are appended, naming the file.

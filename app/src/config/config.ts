@@ -30,18 +30,67 @@ export interface RedisConfig {
   readonly localTtlMs: number;
 }
 
-/** gatehouse's whole configuration. */
-export interface Config {
-  readonly oidc: {
-    readonly issuerUrl: URL;
-    readonly clientId: string;
-    readonly clientSecret: string;
-    readonly scopes: readonly string[];
-    readonly allowInsecureHttp: boolean;
-    readonly timeoutMs: number;
-  };
+/** The primary identity source. */
+export type AuthProvider = 'login' | 'oidc' | 'authelia';
+
+/** The OpenID Provider, for browser sign-in and Bearer tokens. */
+export interface OidcSettings {
+  readonly issuerUrl: URL;
+  readonly clientId: string;
+  /** Required for browser sign-in; Bearer-token validation needs none. */
+  readonly clientSecret: string | undefined;
+  readonly scopes: readonly string[];
+  readonly allowInsecureHttp: boolean;
+  readonly timeoutMs: number;
+}
+
+/** Browser sign-in. */
+export interface LoginSettings {
   readonly redirectUrl: URL;
   readonly postLogoutRedirectUrl: URL;
+}
+
+/** Identity headers set by an authenticated upstream (elastauth's authelia provider). */
+export interface TrustedHeaderSettings {
+  readonly headers: { readonly user: string; readonly groups: string; readonly email: string; readonly name: string };
+  /** CIDRs of the peers allowed to set them. */
+  readonly sources: readonly string[];
+  /** The header and accepted values of the shared secret, when one is configured. */
+  readonly secret: { readonly header: string; readonly values: readonly string[] } | undefined;
+}
+
+/** Elasticsearch user provisioning. */
+export interface ElasticsearchSettings {
+  readonly hosts: readonly string[];
+  readonly username: string;
+  readonly password: string;
+  readonly caPem: string | undefined;
+  readonly timeoutMs: number;
+  readonly dryRun: boolean;
+  readonly credentialTtlMs: number;
+}
+
+/** Which backend answers a check, and how each is set up. */
+export interface BackendSettings {
+  /** Used when the auth-url query names none. */
+  readonly default: 'none' | 'elasticsearch' | 'eventstore';
+  /** Set when Elasticsearch hosts are configured. */
+  readonly elasticsearch: ElasticsearchSettings | undefined;
+  readonly eventstoreHeader: 'ES-TrustedAuth' | 'Kurrent-TrustedAuth';
+}
+
+/** gatehouse's whole configuration. */
+export interface Config {
+  readonly authProvider: AuthProvider;
+  /** Set for the login and oidc providers. */
+  readonly oidc: OidcSettings | undefined;
+  /** Set for the login provider only. */
+  readonly login: LoginSettings | undefined;
+  /** Set for the authelia provider only. */
+  readonly trustedHeaders: TrustedHeaderSettings | undefined;
+  /** How Bearer tokens are validated (oidc provider). */
+  readonly bearerValidation: 'jwks' | 'userinfo' | 'both';
+  readonly backend: BackendSettings;
   readonly cookie: {
     /** The name as sent, including any `__Host-` prefix. */
     readonly name: string;
@@ -51,6 +100,8 @@ export interface Config {
     readonly keys: readonly Buffer[];
     /** The mounted file the keys came from (GATEHOUSE_COOKIE_SECRET_FILE), watched for rotation. */
     readonly keysFile: string | undefined;
+    /** True when no key was configured and one was made at start-up (not the login provider). */
+    readonly keysGenerated: boolean;
   };
   readonly allowedRedirectDomains: readonly string[];
   readonly listenHost: string;
@@ -80,4 +131,8 @@ export interface Config {
   readonly identity: IdentityConfig;
   /** The parsed GATEHOUSE_CONFIG_FILE, empty when none is set. */
   readonly fileSettings: Readonly<Record<string, unknown>>;
+  /** Remarks on the file that do not stop start-up (elastauth keys gatehouse ignores, …). */
+  readonly configWarnings: readonly string[];
+  /** Reads the config file again, as at start-up; problems are appended. */
+  readonly rereadConfigFile: (problems: string[]) => Readonly<Record<string, unknown>>;
 }

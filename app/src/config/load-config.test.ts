@@ -27,12 +27,12 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 test('a minimal environment gives secure defaults', () => {
   const config = loadConfig(valid);
   assert.equal(config.port, 4180);
-  assert.deepEqual(config.oidc.scopes, ['openid', 'profile', 'email']);
+  assert.deepEqual(config.oidc?.scopes, ['openid', 'profile', 'email']);
   assert.equal(config.cookie.secure, true);
   assert.equal(config.cookie.name, '__Host-gatehouse', '__Host- prefix when secure without a domain');
   assert.equal(config.sessionStore, 'memory');
-  assert.equal(config.oidc.allowInsecureHttp, false);
-  assert.equal(config.postLogoutRedirectUrl.href, 'https://app.example.com/oauth2/signed_out');
+  assert.equal(config.oidc?.allowInsecureHttp, false);
+  assert.equal(config.login?.postLogoutRedirectUrl.href, 'https://app.example.com/oauth2/signed_out');
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.cookie));
 });
 
@@ -83,7 +83,7 @@ test('secrets can come from files, but not from both places', () => {
   const file = join(dir, 'secret');
   writeFileSync(file, 'from-file\n');
   const { GATEHOUSE_OIDC_CLIENT_SECRET: _omit, ...rest } = valid;
-  assert.equal(loadConfig({ ...rest, GATEHOUSE_OIDC_CLIENT_SECRET_FILE: file }).oidc.clientSecret, 'from-file');
+  assert.equal(loadConfig({ ...rest, GATEHOUSE_OIDC_CLIENT_SECRET_FILE: file }).oidc?.clientSecret, 'from-file');
   assert.ok(problemsOf({ ...valid, GATEHOUSE_OIDC_CLIENT_SECRET_FILE: file })[0]?.includes('both set'));
   assert.ok(problemsOf({ ...rest, GATEHOUSE_OIDC_CLIENT_SECRET_FILE: join(dir, 'missing') })[0]?.includes('ENOENT'));
 });
@@ -129,7 +129,7 @@ test('the identity sections are checked with the environment, every problem at o
   );
   const problems = problemsOf({ ...valid, GATEHOUSE_PORT: 'x', GATEHOUSE_CONFIG_FILE: file });
   assert.equal(problems.length, 6, problems.join('\n'));
-  assert.ok(problems[0]?.startsWith('GATEHOUSE_PORT'));
+  assert.ok(problems.some((problem) => problem.startsWith('GATEHOUSE_PORT')));
   for (const section of ['claims.username', 'group_mappings.admin', 'role_mappings', 'policies', 'headers.claims.encoding']) {
     assert.ok(problems.some((problem) => problem.startsWith(section)), section);
   }

@@ -6,8 +6,9 @@ import { readFileSync } from 'node:fs';
 import { cleanEnv } from 'envalid';
 import { AppError } from '../errors.ts';
 import { parseIdentityConfig } from '../identity/identity-config.ts';
-import { readConfigFile } from './config-file.ts';
-import { ENV_SCHEMA, SECRET_VARIABLES } from './schema.ts';
+import { layerEnvironment, loadConfigFile } from './load-config-file.ts';
+import { checkRequiredForProvider } from './validate-provider.ts';
+import { ENV_SCHEMA, PROVIDER_VARIABLES, SECRET_VARIABLES } from './schema.ts';
 import { validateCrossField } from './validate.ts';
 import type { Config } from './config.ts';
 
@@ -42,6 +43,16 @@ function resolveSecretFiles(env: Env, problems: string[]): Record<string, string
   return resolved;
 }
 
+function readOptionalFile(name: string, path: string, problems: string[]): string | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    problems.push(`${name}: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    return undefined;
+  }
+}
+
 function describe(name: string): string {
   const spec = (ENV_SCHEMA as Record<string, { example?: string; desc?: string }>)[name];
   const example = spec?.example ? ` (e.g. ${spec.example})` : '';
@@ -55,25 +66,40 @@ function describe(name: string): string {
  */
 export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
-  const resolved = resolveSecretFiles(env, problems);
+  const filePath = env.GATEHOUSE_CONFIG_FILE || undefined;
+  const loaded = filePath ? loadConfigFile(filePath, env, problems) : { settings: {}, env: {}, warnings: [] };
+  const resolved = resolveSecretFiles(layerEnvironment(loaded.env, env), problems);
   const clean = cleanEnv(resolved, ENV_SCHEMA, {
     reporter: ({ errors }) => {
       for (const [name, error] of Object.entries(errors)) {
         const what = error instanceof Error ? error.message : String(error);
         const missing = error instanceof ReferenceError || /Missing/i.test(what);
+        // A variable only some providers need is reported by the provider check, once.
+        if (missing && name in PROVIDER_VARIABLES) continue;
         problems.push(missing ? `${name} is required: ${describe(name)}` : `${name}: ${what}`);
       }
     },
   });
-  const file = clean.GATEHOUSE_CONFIG_FILE ? readConfigFile(clean.GATEHOUSE_CONFIG_FILE, problems) : {};
+  const file = loaded.settings;
   if (problems.length > 0) {
-    // The file's sections are still checked, so one run reports every problem.
+    // The provider's required variables and the file's sections are still checked, so one run
+    // reports every problem.
+    checkRequiredForProvider(resolved.GATEHOUSE_AUTH_PROVIDER || 'login', (name) => Boolean(resolved[name]), problems);
     parseIdentityConfig(file, problems);
     throw new ConfigError(problems);
   }
-  const config = validateCrossField(clean, file, problems, env.GATEHOUSE_COOKIE_SECRET_FILE || undefined);
+  const elasticsearchCaPem = readOptionalFile('GATEHOUSE_ELASTICSEARCH_CA_FILE', clean.GATEHOUSE_ELASTICSEARCH_CA_FILE, problems);
+  const config = validateCrossField(clean, file, problems, {
+    keysFile: env.GATEHOUSE_COOKIE_SECRET_FILE || undefined,
+    elasticsearchCaPem,
+  });
   if (problems.length > 0 || !config) throw new ConfigError(problems);
-  return deepFreeze(config);
+  return deepFreeze({
+    ...config,
+    configWarnings: loaded.warnings,
+    // A reload reads the file against the same environment: a process's environment never changes.
+    rereadConfigFile: (reloadProblems: string[]) => (filePath ? loadConfigFile(filePath, env, reloadProblems).settings : {}),
+  });
 }
 
 function deepFreeze<T>(value: T): T {

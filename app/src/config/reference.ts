@@ -3,7 +3,7 @@
  * (a test compares the file with this output; `make docs` rewrites it).
  */
 import { FILE_SECTIONS } from './file-reference.ts';
-import { ENV_SCHEMA, SECRET_VARIABLES } from './schema.ts';
+import { ENV_SCHEMA, PROVIDER_VARIABLES, SECRET_VARIABLES } from './schema.ts';
 
 interface SpecView {
   desc?: string;
@@ -13,6 +13,8 @@ interface SpecView {
 }
 
 function formatDefault(name: string, value: unknown, example: string | undefined): string {
+  const providers = PROVIDER_VARIABLES[name];
+  if (providers) return `**required** with ${providers.map((p) => `\`${p}\``).join(', ')}`;
   if (value === undefined) return '**required**';
   if (Array.isArray(value)) return value.length === 0 ? '(empty)' : `\`${value.join(name.endsWith('SCOPES') ? ' ' : ',')}\``;
   if (value === '') return '(empty)';

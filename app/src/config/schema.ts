@@ -3,21 +3,48 @@
  * default. The configuration reference in docs/configuration.md is generated from this table.
  */
 import { bool, cleanEnv, port, str, url } from 'envalid';
+import { BACKEND_SCHEMA } from './schema-backends.ts';
+import { SOURCE_SCHEMA } from './schema-sources.ts';
 import { commaList, cookieKeys, duration, durationOrOff, positiveInt, scopeList, urlWithPath } from './validators.ts';
 
 /** Variables that hold secrets: each may instead be given as `<NAME>_FILE`, a path to a mounted file. */
-export const SECRET_VARIABLES = ['GATEHOUSE_OIDC_CLIENT_SECRET', 'GATEHOUSE_COOKIE_SECRET', 'GATEHOUSE_REDIS_PASSWORD'] as const;
+export const SECRET_VARIABLES = [
+  'GATEHOUSE_OIDC_CLIENT_SECRET',
+  'GATEHOUSE_COOKIE_SECRET',
+  'GATEHOUSE_REDIS_PASSWORD',
+  'GATEHOUSE_TRUSTED_HEADER_SECRET',
+  'GATEHOUSE_ELASTICSEARCH_PASSWORD',
+] as const;
+
+/**
+ * Variables required by some identity sources only (see validate-provider.ts): with
+ * `GATEHOUSE_AUTH_PROVIDER=login` all of them, with `oidc` the issuer and client id, with
+ * `authelia` none.
+ */
+export const PROVIDER_VARIABLES: Readonly<Record<string, readonly ('login' | 'oidc' | 'authelia')[]>> = Object.freeze({
+  GATEHOUSE_OIDC_ISSUER_URL: ['login', 'oidc'],
+  GATEHOUSE_OIDC_CLIENT_ID: ['login', 'oidc'],
+  GATEHOUSE_OIDC_CLIENT_SECRET: ['login'],
+  GATEHOUSE_REDIRECT_URL: ['login'],
+  GATEHOUSE_COOKIE_SECRET: ['login'],
+});
 
 /** The envalid specification of the environment. */
 export const ENV_SCHEMA = {
   GATEHOUSE_OIDC_ISSUER_URL: url({
     desc: 'OpenID Provider issuer URL; discovery is read from <issuer>/.well-known/openid-configuration',
     example: 'https://login.example.com/realms/main',
+    default: undefined,
   }),
-  GATEHOUSE_OIDC_CLIENT_ID: str({ desc: 'OAuth client id registered at the OpenID Provider', example: 'gatehouse' }),
+  GATEHOUSE_OIDC_CLIENT_ID: str({
+    desc: 'OAuth client id registered at the OpenID Provider (the audience Bearer tokens must carry)',
+    example: 'gatehouse',
+    default: undefined,
+  }),
   GATEHOUSE_OIDC_CLIENT_SECRET: str({
     desc: 'OAuth client secret (or GATEHOUSE_OIDC_CLIENT_SECRET_FILE)',
     example: 'change-me',
+    default: undefined,
   }),
   GATEHOUSE_OIDC_SCOPES: scopeList({
     desc: 'Space-separated scopes to request; must include openid',
@@ -36,6 +63,7 @@ export const ENV_SCHEMA = {
   GATEHOUSE_REDIRECT_URL: urlWithPath('/oauth2/callback')({
     desc: 'The callback URL registered at the OpenID Provider; its path must be /oauth2/callback',
     example: 'https://app.example.com/oauth2/callback',
+    default: undefined,
   }),
   GATEHOUSE_POST_LOGOUT_REDIRECT_URL: str({
     desc: 'post_logout_redirect_uri for RP-initiated logout; defaults to /oauth2/signed_out on the callback origin',
@@ -43,8 +71,9 @@ export const ENV_SCHEMA = {
     example: 'https://app.example.com/oauth2/signed_out',
   }),
   GATEHOUSE_COOKIE_SECRET: cookieKeys({
-    desc: '32 random bytes, base64; several comma-separated keys rotate: the first seals, all unseal (or GATEHOUSE_COOKIE_SECRET_FILE)',
+    desc: '32 random bytes, base64; several comma-separated keys rotate: the first seals, all unseal (or GATEHOUSE_COOKIE_SECRET_FILE). Also seals sessions and cached credentials in the store; the same on every replica',
     example: 'output of: head -c32 /dev/urandom | base64',
+    default: undefined,
   }),
   GATEHOUSE_COOKIE_NAME: str({
     desc: 'Session cookie name; gets the __Host- prefix when secure and no domain is set',
@@ -150,6 +179,8 @@ export const ENV_SCHEMA = {
     default: 2000,
     example: '2s',
   }),
+  ...SOURCE_SCHEMA,
+  ...BACKEND_SCHEMA,
 };
 
 /** The environment after envalid has parsed it. */

@@ -3,18 +3,10 @@
  * to `problems` naming its variable; nothing throws here so that every problem is reported at once.
  */
 import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
+import { validateBackend } from './validate-backend.ts';
+import { validateProvider } from './validate-provider.ts';
 import type { CleanedEnv } from './schema.ts';
 import { parseIdentityConfig } from '../identity/identity-config.ts';
-
-function checkHttpUrl(name: string, value: URL, allowHttp: boolean, problems: string[]): void {
-  if (value.protocol === 'https:') return;
-  if (value.protocol === 'http:' && allowHttp) return;
-  problems.push(
-    value.protocol === 'http:'
-      ? `${name} uses http:; use https: or set GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP=true for a local provider`
-      : `${name} must be an http(s) URL, got ${value.protocol}`,
-  );
-}
 
 function normaliseDomains(domains: readonly string[], problems: string[]): string[] {
   return domains.map((domain) => {
@@ -89,23 +81,10 @@ export function validateCrossField(
   env: CleanedEnv,
   file: Readonly<Record<string, unknown>>,
   problems: string[],
-  keysFile?: string,
-): Config | undefined {
-  const allowHttp = env.GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP;
-  const issuerUrl = new URL(env.GATEHOUSE_OIDC_ISSUER_URL);
-  const redirectUrl = env.GATEHOUSE_REDIRECT_URL;
-  checkHttpUrl('GATEHOUSE_OIDC_ISSUER_URL', issuerUrl, allowHttp, problems);
-  let postLogoutRedirectUrl = new URL('/oauth2/signed_out', redirectUrl);
-  if (env.GATEHOUSE_POST_LOGOUT_REDIRECT_URL) {
-    try {
-      postLogoutRedirectUrl = new URL(env.GATEHOUSE_POST_LOGOUT_REDIRECT_URL);
-      checkHttpUrl('GATEHOUSE_POST_LOGOUT_REDIRECT_URL', postLogoutRedirectUrl, true, problems);
-    } catch {
-      problems.push('GATEHOUSE_POST_LOGOUT_REDIRECT_URL is not a URL (e.g. https://app.example.com/oauth2/signed_out)');
-    }
-  }
-  const scopes = env.GATEHOUSE_OIDC_SCOPES;
-  const keys = env.GATEHOUSE_COOKIE_SECRET;
+  files: { readonly keysFile?: string | undefined; readonly elasticsearchCaPem?: string | undefined } = {},
+): Omit<Config, 'configWarnings' | 'rereadConfigFile'> | undefined {
+  const provider = validateProvider(env, problems);
+  const backend = validateBackend(env, files.elasticsearchCaPem, problems);
   const domain = env.GATEHOUSE_COOKIE_DOMAIN.trim() || undefined;
   const secure = env.GATEHOUSE_COOKIE_SECURE;
   const baseName = env.GATEHOUSE_COOKIE_NAME;
@@ -122,23 +101,20 @@ export function validateCrossField(
   const redis = redisConfig(env, problems);
   if (problems.length > 0) return undefined;
   return {
-    oidc: {
-      issuerUrl,
-      clientId: env.GATEHOUSE_OIDC_CLIENT_ID,
-      clientSecret: env.GATEHOUSE_OIDC_CLIENT_SECRET,
-      scopes,
-      allowInsecureHttp: allowHttp,
-      timeoutMs: env.GATEHOUSE_OIDC_TIMEOUT,
-    },
-    redirectUrl,
-    postLogoutRedirectUrl,
+    authProvider: provider.authProvider,
+    oidc: provider.oidc,
+    login: provider.login,
+    trustedHeaders: provider.trustedHeaders,
+    bearerValidation: env.GATEHOUSE_BEARER_VALIDATION as Config['bearerValidation'],
+    backend,
     cookie: {
       // The __Host- prefix pins the cookie to this exact host; browsers accept it only when Secure and without Domain.
       name: secure && !domain ? `__Host-${baseName}` : baseName,
       domain,
       secure,
-      keys,
-      keysFile,
+      keys: provider.keys,
+      keysFile: files.keysFile,
+      keysGenerated: provider.keysGenerated,
     },
     allowedRedirectDomains,
     listenHost: env.GATEHOUSE_LISTEN_HOST,

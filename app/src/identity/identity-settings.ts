@@ -4,7 +4,6 @@
  * in force stays, with every problem logged.
  */
 import { unwatchFile, watchFile } from 'node:fs';
-import { readConfigFile } from '../config/config-file.ts';
 import type { Logger } from '../observability/logger.ts';
 import { parseIdentityConfig, type IdentityConfig } from './identity-config.ts';
 
@@ -25,6 +24,8 @@ export interface IdentitySettings {
 export interface IdentitySettingsOptions {
   /** The config file; without one there is nothing to reload. */
   readonly file: string | undefined;
+  /** Reads the file as at start-up; problems are appended. */
+  readonly read: (problems: string[]) => Readonly<Record<string, unknown>>;
   readonly logger: Logger;
   /** How often the file is polled; 0 disables watching (SIGHUP still works). */
   readonly pollMs: number;
@@ -37,12 +38,12 @@ export interface IdentitySettingsOptions {
  * follows the symlink swap with which Kubernetes updates a mounted ConfigMap.
  */
 export function createIdentitySettings(initial: IdentityConfig, options: IdentitySettingsOptions): IdentitySettings {
-  const { file, logger, pollMs, onReload } = options;
+  const { file, read, logger, pollMs, onReload } = options;
   let config = initial;
   const reload = (trigger: string): ReloadOutcome => {
     if (file === undefined) return 'unchanged';
     const problems: string[] = [];
-    const next = parseIdentityConfig(readConfigFile(file, problems), problems);
+    const next = parseIdentityConfig(read(problems), problems);
     let outcome: ReloadOutcome;
     if (problems.length > 0) {
       outcome = 'refused';

@@ -5,6 +5,7 @@
 import type { Request, Response } from 'express';
 import { createLoginState } from '../auth/login-state.ts';
 import { validateRedirect } from '../auth/redirect.ts';
+import type { LoginSettings } from '../config/config.ts';
 import type { AppDeps } from '../deps.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { identityFromClaims } from '../identity/identity-from-claims.ts';
@@ -13,7 +14,7 @@ import { firstQueryValue, rawQueryOf } from './query.ts';
 const MAX_IDP_ERROR_TEXT = 300;
 
 /** Creates the start and callback handlers. */
-export function createSignInRoutes(deps: AppDeps) {
+export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
   const { config, idp, sessions, metrics, logger } = deps;
   const loginState = createLoginState(deps.store, deps.sealer, {
     cookieName: config.cookie.name,
@@ -67,7 +68,7 @@ export function createSignInRoutes(deps: AppDeps) {
         throw err;
       }
       // Rebuild the callback URL from configuration, never from the request's Host header.
-      const callbackUrl = new URL(config.redirectUrl.href);
+      const callbackUrl = new URL(login.redirectUrl.href);
       callbackUrl.search = rawQueryOf(req);
       let tokens;
       try {

@@ -6,6 +6,7 @@
  */
 import type { Request, Response } from 'express';
 import { validateRedirect } from '../auth/redirect.ts';
+import type { LoginSettings } from '../config/config.ts';
 import type { AppDeps } from '../deps.ts';
 import { firstQueryValue } from './query.ts';
 
@@ -13,7 +14,7 @@ const PURPOSE = 'sign-out';
 const STATE_LIFETIME_MS = 10 * 60_000;
 
 /** Creates the sign-out handlers. */
-export function createSignOutRoutes(deps: AppDeps) {
+export function createSignOutRoutes(deps: AppDeps, login: LoginSettings) {
   const { config, sessions, sealer, idp, logger } = deps;
   const safe = (rd: unknown): string => validateRedirect(rd, config.allowedRedirectDomains);
 
@@ -34,7 +35,7 @@ export function createSignOutRoutes(deps: AppDeps) {
       const state = sealer.seal(Buffer.from(JSON.stringify({ rd, exp: deps.now() + STATE_LIFETIME_MS })), PURPOSE);
       const endSession = idp.endSessionUrl({
         idTokenHint: resolved.record.tokens.idToken,
-        postLogoutRedirectUri: config.postLogoutRedirectUrl.href,
+        postLogoutRedirectUri: login.postLogoutRedirectUrl.href,
         state,
       });
       res.redirect(302, endSession ? endSession.href : rd);

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { buildApp, buildMetricsApp } from '../app.ts';
+import { createNoIdentityProvider } from '../auth/no-identity-provider.ts';
 import { createOidcClient } from '../auth/oidc-client.ts';
 import type { Config } from '../config/config.ts';
 import type { AppDeps, Lifecycle } from '../deps.ts';
@@ -70,7 +71,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const lifecycle: Lifecycle = { shuttingDown: false };
   const sessions = createSessions(config, store, sealer, now);
-  const idp = createOidcClient(config, logger, metrics);
+  const idp = config.oidc ? createOidcClient(config.oidc, config.login?.redirectUrl, logger, metrics) : createNoIdentityProvider();
+  for (const warning of config.configWarnings) logger.warn({ warning }, 'config file');
+  if (config.cookie.keysGenerated) {
+    logger.warn('GATEHOUSE_COOKIE_SECRET is not set: a random key was made for this process; set one shared by every replica');
+  }
   const refresher = createTokenRefresher({
     store,
     idp,
@@ -94,6 +99,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     : () => {};
   const identity = createIdentitySettings(config.identity, {
     file: config.configFile,
+    read: config.rereadConfigFile,
     logger,
     pollMs: options.configPollMs ?? config.configReloadIntervalMs,
     onReload: (outcome) => metrics.configReloads.inc({ outcome }),

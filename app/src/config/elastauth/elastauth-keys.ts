@@ -39,7 +39,6 @@ export const LEGACY_KEYS: Readonly<Record<string, string>> = Object.freeze({
   headers_groups: 'write authelia.header_groups',
   headers_email: 'write authelia.header_email',
   headers_name: 'write authelia.header_name',
-  headers: 'elastauth v1 never read this block either; write authelia.header_username and its siblings',
   insecure_skip_verify:
     'gatehouse never skips TLS certificate verification; trust a private CA instead (NODE_EXTRA_CA_CERTS names a PEM bundle)',
 });

@@ -1,0 +1,121 @@
+/**
+ * The identity-source part of the configuration: which variables each provider needs, the
+ * OpenID Provider and sign-in settings, and the trusted upstream of the authelia provider. Every
+ * problem is appended naming its variable; nothing throws.
+ */
+import { randomBytes } from 'node:crypto';
+import { checkTrustedHeaderOptions } from '../auth/trusted-headers/create-trusted-header-source.ts';
+import type { AuthProvider, LoginSettings, OidcSettings, TrustedHeaderSettings } from './config.ts';
+import { ENV_SCHEMA, PROVIDER_VARIABLES, type CleanedEnv } from './schema.ts';
+
+/** The provider-dependent settings. */
+export interface ProviderSettings {
+  readonly authProvider: AuthProvider;
+  readonly oidc: OidcSettings | undefined;
+  readonly login: LoginSettings | undefined;
+  readonly trustedHeaders: TrustedHeaderSettings | undefined;
+  readonly keys: readonly Buffer[];
+  readonly keysGenerated: boolean;
+}
+
+const TRUSTED_LABELS = {
+  sources: 'GATEHOUSE_TRUSTED_HEADER_SOURCES',
+  secret: 'GATEHOUSE_TRUSTED_HEADER_SECRET',
+  secretHeader: 'GATEHOUSE_TRUSTED_HEADER_SECRET_HEADER',
+  headers: 'GATEHOUSE_TRUSTED_HEADER',
+};
+
+/**
+ * Reports each variable the provider needs but was not given. Called with the raw environment
+ * too, when other variables are invalid, so that one run names every problem.
+ */
+export function checkRequiredForProvider(provider: string, isSet: (name: string) => boolean, problems: string[]): void {
+  for (const [name, providers] of Object.entries(PROVIDER_VARIABLES)) {
+    if (!providers.includes(provider as AuthProvider) || isSet(name)) continue;
+    const spec = (ENV_SCHEMA as Record<string, { desc?: string; example?: string }>)[name];
+    const example = spec?.example ? ` (e.g. ${spec.example})` : '';
+    problems.push(`${name} is required with GATEHOUSE_AUTH_PROVIDER=${provider}: ${spec?.desc ?? ''}${example}`);
+  }
+}
+
+/** Checks an http(s) URL; http only when allowed. */
+export function checkHttpUrl(name: string, value: URL, allowHttp: boolean, problems: string[]): void {
+  if (value.protocol === 'https:') return;
+  if (value.protocol === 'http:' && allowHttp) return;
+  problems.push(
+    value.protocol === 'http:'
+      ? `${name} uses http:; use https: or set GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP=true for a local provider`
+      : `${name} must be an http(s) URL, got ${value.protocol}`,
+  );
+}
+
+function oidcSettings(env: CleanedEnv, problems: string[]): OidcSettings | undefined {
+  const issuer = env.GATEHOUSE_OIDC_ISSUER_URL;
+  const clientId = env.GATEHOUSE_OIDC_CLIENT_ID;
+  if (!issuer || !clientId) return undefined;
+  const issuerUrl = new URL(issuer);
+  checkHttpUrl('GATEHOUSE_OIDC_ISSUER_URL', issuerUrl, env.GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP, problems);
+  return {
+    issuerUrl,
+    clientId,
+    clientSecret: env.GATEHOUSE_OIDC_CLIENT_SECRET || undefined,
+    scopes: env.GATEHOUSE_OIDC_SCOPES,
+    allowInsecureHttp: env.GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP,
+    timeoutMs: env.GATEHOUSE_OIDC_TIMEOUT,
+  };
+}
+
+function loginSettings(env: CleanedEnv, problems: string[]): LoginSettings | undefined {
+  const redirectUrl = env.GATEHOUSE_REDIRECT_URL;
+  if (!redirectUrl) return undefined;
+  let postLogoutRedirectUrl = new URL('/oauth2/signed_out', redirectUrl);
+  if (env.GATEHOUSE_POST_LOGOUT_REDIRECT_URL) {
+    try {
+      postLogoutRedirectUrl = new URL(env.GATEHOUSE_POST_LOGOUT_REDIRECT_URL);
+      checkHttpUrl('GATEHOUSE_POST_LOGOUT_REDIRECT_URL', postLogoutRedirectUrl, true, problems);
+    } catch {
+      problems.push('GATEHOUSE_POST_LOGOUT_REDIRECT_URL is not a URL (e.g. https://app.example.com/oauth2/signed_out)');
+    }
+  }
+  return { redirectUrl, postLogoutRedirectUrl };
+}
+
+function trustedHeaderSettings(env: CleanedEnv, problems: string[]): TrustedHeaderSettings {
+  const values = env.GATEHOUSE_TRUSTED_HEADER_SECRET.split(',').map((v) => v.trim()).filter(Boolean);
+  const settings: TrustedHeaderSettings = {
+    headers: {
+      user: env.GATEHOUSE_TRUSTED_HEADER_USER,
+      groups: env.GATEHOUSE_TRUSTED_HEADER_GROUPS,
+      email: env.GATEHOUSE_TRUSTED_HEADER_EMAIL,
+      name: env.GATEHOUSE_TRUSTED_HEADER_NAME,
+    },
+    sources: env.GATEHOUSE_TRUSTED_HEADER_SOURCES,
+    secret: values.length > 0 ? { header: env.GATEHOUSE_TRUSTED_HEADER_SECRET_HEADER, values } : undefined,
+  };
+  problems.push(
+    ...checkTrustedHeaderOptions(
+      { headers: settings.headers, trustedSources: settings.sources, ...(settings.secret && { sharedSecret: settings.secret }) },
+      TRUSTED_LABELS,
+    ),
+  );
+  return settings;
+}
+
+/** Validates the settings of the chosen identity source. */
+export function validateProvider(env: CleanedEnv, problems: string[]): ProviderSettings {
+  const authProvider = env.GATEHOUSE_AUTH_PROVIDER as AuthProvider;
+  const record = env as unknown as Readonly<Record<string, unknown>>;
+  checkRequiredForProvider(authProvider, (name) => record[name] !== undefined && record[name] !== '', problems);
+  const oidc = authProvider === 'authelia' ? undefined : oidcSettings(env, problems);
+  const login = authProvider === 'login' ? loginSettings(env, problems) : undefined;
+  const trustedHeaders = authProvider === 'authelia' ? trustedHeaderSettings(env, problems) : undefined;
+  let keys = env.GATEHOUSE_COOKIE_SECRET;
+  let keysGenerated = false;
+  if (!keys) {
+    // Browser sessions must survive restarts and span replicas; the other providers keep only
+    // cached credentials, which a fresh key merely makes this replica provision again.
+    keys = [randomBytes(32)];
+    keysGenerated = true;
+  }
+  return { authProvider, oidc, login, trustedHeaders, keys, keysGenerated };
+}
