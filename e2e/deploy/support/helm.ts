@@ -76,8 +76,13 @@ export interface RenderOptions {
   readonly kubeconfig?: string;
 }
 
-/** The helm arguments shared by template, lint and install --dry-run. */
+/** The values and Kubernetes version arguments of template and lint. */
 export function valueArgs(options: RenderOptions): string[] {
+  return [...valuesOnlyArgs(options), '--kube-version', options.kubeVersion ?? KUBE_VERSIONS[1]];
+}
+
+/** The values arguments alone (`helm install` has no --kube-version). */
+function valuesOnlyArgs(options: RenderOptions): string[] {
   const args: string[] = [];
   for (const file of options.valuesFiles ?? []) args.push('-f', join(REPO_ROOT, file));
   if (options.values !== undefined) {
@@ -85,7 +90,6 @@ export function valueArgs(options: RenderOptions): string[] {
     writeFileSync(file, stringify(options.values));
     args.push('-f', file);
   }
-  args.push('--kube-version', options.kubeVersion ?? KUBE_VERSIONS[1]);
   return args;
 }
 
@@ -107,7 +111,7 @@ export async function renderChart(options: RenderOptions = {}): Promise<string> 
 /** The NOTES.txt helm prints after an install (client-side dry run: no cluster needed). */
 export async function renderNotes(options: RenderOptions = {}): Promise<string> {
   const result = await runHelm([
-    'install', options.release ?? 'gh', CHART_DIR, '--namespace', options.namespace ?? 'auth', '--dry-run=client', ...valueArgs(options),
+    'install', options.release ?? 'gh', CHART_DIR, '--namespace', options.namespace ?? 'auth', '--dry-run=client', ...valuesOnlyArgs(options),
   ]);
   if (result.code !== 0) throw new Error(`helm install --dry-run failed:\n${result.stderr}`);
   const start = result.stdout.indexOf('NOTES:\n');
