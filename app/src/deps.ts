@@ -1,5 +1,6 @@
 /** Everything the routes need, built once in main.ts and passed down. */
 import type { IdentityProvider } from './auth/identity-provider.ts';
+import type { BackendParts } from './backends/answer-backend.ts';
 import type { Config } from './config/config.ts';
 import type { IdentitySettings } from './identity/identity-settings.ts';
 import type { IdentityView } from './identity/identity-view.ts';
@@ -34,6 +35,8 @@ export interface AppDeps {
   readonly identity: IdentitySettings;
   /** The roles, headers and policy subject of an identity under the config in force. */
   readonly viewOf: (identity: Identity) => IdentityView;
+  /** The backends that add credentials for the app behind the ingress. */
+  readonly backends: BackendParts;
   readonly lifecycle: Lifecycle;
   /** The clock, for tests. */
   readonly now: () => number;

@@ -77,7 +77,7 @@ const config = parseIdentityConfig(parse(CONFIG), problems);
 const routePolicy = createRoutePolicyCache(() => config.policies);
 
 function check(who: Identity, query: string, headers: FactHeaders): Decision {
-  const policy = routePolicy(query);
+  const policy = routePolicy(query).query;
   return decide(policy, buildIdentityView(who, config).subject, needsRequestFacts(policy) ? requestFacts(headers) : NO_FACTS);
 }
 

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
 import { buildApp, buildMetricsApp } from '../app.ts';
+import { createBackends } from '../backends/create-backends.ts';
 import { createNoIdentityProvider } from '../auth/no-identity-provider.ts';
 import { createOidcClient } from '../auth/oidc-client.ts';
 import type { Config } from '../config/config.ts';
@@ -104,6 +105,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     pollMs: options.configPollMs ?? config.configReloadIntervalMs,
     onReload: (outcome) => metrics.configReloads.inc({ outcome }),
   });
+  const backends = createBackends(config, logger, metrics.registry);
   const deps: AppDeps = {
     config,
     logger,
@@ -116,6 +118,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     idp,
     identity,
     viewOf: createIdentityViews(() => identity.current()),
+    backends,
     lifecycle,
     now,
   };
@@ -134,7 +137,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     stop() {
       stopWatchingKeys();
       identity.close();
-      stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(() => {
+      stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(async () => {
+        await backends.close().catch(() => {});
         deps.checkLog.flush();
         stdout?.flushSync();
       });

@@ -30,7 +30,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * Node writes header strings as latin1; sending the UTF-8 bytes keeps non-ASCII names intact on
  * the wire instead of throwing on characters above U+00FF.
  */
-function toWire(value: string): string {
+export function toWire(value: string): string {
   return /^[\u0020-\u007e]*$/.test(value) ? value : Buffer.from(value, 'utf8').toString('latin1');
 }
 

@@ -1,0 +1,57 @@
+/**
+ * Builds the configured backends at start-up. The Elasticsearch credential cache lives where the
+ * sessions do: in this process, or in Redis shared by every replica (a connection of its own).
+ */
+import { createHash } from 'node:crypto';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../observability/logger.ts';
+import { createRedisClient } from '../session/redis-client.ts';
+import type { BackendParts } from './answer-backend.ts';
+import { createElasticsearchBackend } from './elasticsearch/backend.ts';
+
+/** The backends and how to close them. */
+export interface Backends extends BackendParts {
+  close(): Promise<void>;
+}
+
+/**
+ * The keys cached passwords are sealed with: the configured cookie keys, or, when none were
+ * configured (the elastauth examples without `secret_key`), a key derived from the Elasticsearch
+ * admin password — a secret every replica shares that already controls these users.
+ */
+function cacheSecrets(config: Config): readonly Buffer[] {
+  const elasticsearch = config.backend.elasticsearch;
+  if (!config.cookie.keysGenerated || !elasticsearch) return config.cookie.keys;
+  return [createHash('sha256').update('gatehouse credential cache\0').update(elasticsearch.password).digest()];
+}
+
+/** Creates the backends of `config`. */
+export function createBackends(config: Config, logger: Logger, registry: Registry): Backends {
+  const settings = config.backend.elasticsearch;
+  const redis = settings && config.sessionStore === 'redis' && config.redis ? createRedisClient(config.redis) : undefined;
+  const elasticsearch = settings
+    ? createElasticsearchBackend(
+        {
+          hosts: settings.hosts,
+          username: settings.username,
+          password: settings.password,
+          ...(settings.caPem !== undefined && { caPem: settings.caPem }),
+          requestTimeoutMs: settings.timeoutMs,
+          expirationMs: settings.credentialTtlMs,
+          dryRun: settings.dryRun,
+          cacheSecrets: cacheSecrets(config),
+          cache: redis && config.redis ? { kind: 'redis', client: redis, keyPrefix: config.redis.keyPrefix, timeoutMs: config.redis.timeoutMs } : { kind: 'memory' },
+        },
+        { logger, registry },
+      )
+    : undefined;
+  return {
+    elasticsearch,
+    eventstoreHeader: config.backend.eventstoreHeader,
+    async close() {
+      await elasticsearch?.close();
+      redis?.disconnect();
+    },
+  };
+}
