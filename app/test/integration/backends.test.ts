@@ -50,7 +50,8 @@ describe('trusted headers and backends', () => {
 
   it('identity headers from anyone but the authenticated upstream answer 401', async () => {
     // What ingress-nginx forwards when a client sends its own Remote-User: no upstream secret.
-    for (const headers of [{ 'remote-user': 'admin' }, { 'remote-user': 'admin', 'x-gatehouse-upstream-secret': 'guess-guess-guess-guess' }]) {
+    const forged: Array<Record<string, string>> = [{ 'remote-user': 'admin' }, { 'remote-user': 'admin', 'x-gatehouse-upstream-secret': 'guess-guess-guess-guess' }];
+    for (const headers of forged) {
       const res = await gatehouse.check('', headers);
       assert.equal(res.status, 401);
       assert.equal(res.headers['x-auth-request-user'], undefined);
