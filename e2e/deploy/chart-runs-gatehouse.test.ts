@@ -1,5 +1,6 @@
 /**
- * The chart's output configures a working gatehouse: the environment and files a rendered pod gets
+ * The chart's output configures a working gatehouse: every scenario's rendered pod configuration
+ * passes `--check-config` (Elasticsearch backend included), the environment and files a pod gets
  * start the real service against a real OpenID Provider, the helm test Pod's own script passes
  * against it, and with `replicaCount: 3` and the chart's Redis a session made on one replica is
  * honoured by the others. Only what a pod gets from its surroundings differs: loopback addresses and
@@ -7,6 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startTestIdp } from '../idp/test-idp.ts';
@@ -17,13 +21,31 @@ import { signInOverHttp } from '../support/http-login.ts';
 import { freePorts } from '../support/ports.ts';
 import { startRedisServer } from '../support/redis-server.ts';
 import type { RedisServerHandle } from '../support/redis-server.ts';
-import { renderChart } from './support/helm.ts';
+import { CHART_DIR, renderChart } from './support/helm.ts';
 import { only, parseManifests } from './support/manifests.ts';
 import type { Manifest } from './support/manifests.ts';
 import { container, renderedGatehouseEnv } from './support/rendered-pod.ts';
 
 const execFileAsync = promisify(execFile);
 const CLIENT = { clientId: 'gatehouse', clientSecret: 'chart-test-secret' };
+const KEY = randomBytes(32).toString('base64');
+// What the operator creates before installing the scenarios that use existingSecret.
+const EXISTING_SECRETS = {
+  'gatehouse-secrets': { 'client-secret': 'from-the-provider', 'cookie-secret': KEY, 'redis-password': 'redis' },
+  'gatehouse-oidc': { 'client-secret': 'from-the-provider' },
+  'gatehouse-redis': { password: 'redis' },
+};
+
+describe('every chart/ci scenario', () => {
+  for (const scenario of readdirSync(join(CHART_DIR, 'ci')).sort()) {
+    it(`${scenario}: gatehouse --check-config accepts the rendered pod's configuration`, async () => {
+      const manifests = parseManifests(await renderChart({ valuesFiles: [`chart/ci/${scenario}`] }));
+      const env = renderedGatehouseEnv(manifests, EXISTING_SECRETS);
+      const checked = await execFileAsync(process.execPath, [GATEHOUSE_MAIN, '--check-config'], { cwd: REPO_ROOT, env: { PATH: process.env['PATH'] ?? '', ...env } });
+      assert.match(checked.stdout, /configuration is valid/);
+    });
+  }
+});
 
 describe('a rendered release runs gatehouse', () => {
   let idp: TestIdp;

@@ -33,13 +33,21 @@ export function container(manifest: Manifest, name: string): Record<string, unkn
 /**
  * The environment of the `gatehouse` container of the rendered Deployment, with every mounted file
  * written under a temporary directory and the paths in the environment pointing there.
- * @throws when the pod needs a Secret the render does not contain (an existingSecret)
+ * @param existingSecrets - stand-ins for Secrets the release expects to exist: name → key → text
+ * @throws when the pod needs a Secret that is neither rendered nor given
  */
-export function renderedGatehouseEnv(manifests: readonly Manifest[]): Record<string, string> {
+export function renderedGatehouseEnv(manifests: readonly Manifest[], existingSecrets: Record<string, Record<string, string>> = {}): Record<string, string> {
   const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.labels?.['app.kubernetes.io/name'] === 'gatehouse');
   if (deployment === undefined) throw new Error('no gatehouse Deployment rendered');
   const configMap = only(manifests, 'ConfigMap')['data'] as Record<string, string>;
-  const secret = (manifests.find((m) => m.kind === 'Secret')?.['data'] ?? {}) as Record<string, string>;
+  const rendered = manifests.find((m) => m.kind === 'Secret');
+  const secretText = (name: string, key: string): string | undefined => {
+    if (rendered?.metadata.name === name) {
+      const value = (rendered['data'] as Record<string, string>)[key];
+      return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
+    }
+    return existingSecrets[name]?.[key];
+  };
   const root = mkdtempSync(join(tmpdir(), 'gatehouse-pod-'));
   removeAtExit(root);
 
@@ -50,9 +58,9 @@ export function renderedGatehouseEnv(manifests: readonly Manifest[]): Record<str
     for (const item of volume.configMap?.items ?? []) files.set(join(dir, item.path), configMap[item.key] ?? '');
     for (const { secret: source } of volume.projected?.sources ?? []) {
       for (const item of source.items) {
-        const value = secret[item.key];
-        if (value === undefined) throw new Error(`Secret ${source.name} key ${item.key} is not in the render`);
-        files.set(join(dir, item.path), Buffer.from(value, 'base64').toString('utf8'));
+        const value = secretText(source.name, item.key);
+        if (value === undefined) throw new Error(`Secret ${source.name} key ${item.key} is neither rendered nor given`);
+        files.set(join(dir, item.path), value);
       }
     }
   }
