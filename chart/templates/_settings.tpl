@@ -57,8 +57,11 @@ GATEHOUSE_REDIS_KEY_PREFIX: {{ $v.redis.keyPrefix | quote }}
 GATEHOUSE_REDIS_TIMEOUT: {{ $v.redis.timeout | quote }}
 GATEHOUSE_REDIS_LOCAL_TTL: {{ $v.redis.localTtl | quote }}
 {{- end }}
+{{- if ne $v.backend "none" }}
+GATEHOUSE_BACKEND: {{ $v.backend | quote }}
+{{- end }}
+GATEHOUSE_EVENTSTORE_HEADER: {{ $v.eventstore.header | quote }}
 {{- if $v.elasticsearch.enabled }}
-GATEHOUSE_BACKEND: "elasticsearch"
 GATEHOUSE_ELASTICSEARCH_HOSTS: {{ join "," $v.elasticsearch.hosts | quote }}
 {{- with $v.elasticsearch.username }}
 GATEHOUSE_ELASTICSEARCH_USERNAME: {{ . | quote }}

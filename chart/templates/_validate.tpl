@@ -48,6 +48,9 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- if and $v.elasticsearch.enabled (not $v.elasticsearch.hosts) }}
 {{- $m = append $m "elasticsearch.enabled needs elasticsearch.hosts, e.g. [https://elasticsearch.elastic.svc:9200]" }}
 {{- end }}
+{{- if and (eq $v.backend "elasticsearch") (not $v.elasticsearch.enabled) }}
+{{- $m = append $m "backend=elasticsearch needs elasticsearch.enabled=true with elasticsearch.hosts and the credentials of the user gatehouse manages users with" }}
+{{- end }}
 {{- $s := $v.shutdown }}
 {{- if lt (int (include "gatehouse.terminationGracePeriod" .)) (int (add $s.preStopSeconds $s.drainSeconds)) }}
 {{- $m = append $m "shutdown.terminationGracePeriodSeconds must be at least shutdown.preStopSeconds + shutdown.drainSeconds, or in-flight requests are cut; leave it null to compute it" }}

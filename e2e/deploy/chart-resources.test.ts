@@ -89,11 +89,17 @@ describe('chart resources', () => {
     assert.equal(at(only(manifests, 'ConfigMap'), 'data', 'GATEHOUSE_REDIRECT_URL'), 'https://app.example.com/oauth2/callback');
   });
 
-  it('renders the Elasticsearch settings only when the backend is on', async () => {
+  it('renders the Elasticsearch connection only when enabled, and a default backend only when chosen', async () => {
     const off = at(only(await render(), 'ConfigMap'), 'data') as Record<string, string>;
     assert.equal(Object.keys(off).some((k) => k.includes('ELASTICSEARCH') || k === 'GATEHOUSE_BACKEND'), false);
+    assert.equal(off['GATEHOUSE_EVENTSTORE_HEADER'], 'ES-TrustedAuth');
+    // Per-route backends (backend= on the auth-url) need the connection but no default backend.
+    const perRoute = at(only(await render({ elasticsearch: { enabled: true, hosts: ['https://es:9200'] } }), 'ConfigMap'), 'data') as Record<string, string>;
+    assert.equal(perRoute['GATEHOUSE_ELASTICSEARCH_HOSTS'], 'https://es:9200');
+    assert.equal('GATEHOUSE_BACKEND' in perRoute, false);
     const on = at(only(await render({}, ['chart/ci/hardened-values.yaml']), 'ConfigMap'), 'data') as Record<string, string>;
     assert.equal(on['GATEHOUSE_BACKEND'], 'elasticsearch');
+    assert.equal(on['GATEHOUSE_EVENTSTORE_HEADER'], 'Kurrent-TrustedAuth');
     assert.equal(on['GATEHOUSE_ELASTICSEARCH_HOSTS'], 'https://elasticsearch-master.elastic.svc:9200');
     assert.equal(on['GATEHOUSE_ELASTICSEARCH_CA_FILE'], '/etc/gatehouse/config/elasticsearch-ca.pem');
     assert.match(on['elasticsearch-ca.pem'] ?? '', /^-----BEGIN CERTIFICATE-----/);

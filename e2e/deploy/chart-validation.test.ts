@@ -26,6 +26,7 @@ const BROKEN: readonly { readonly name: string; readonly values: Record<string, 
   { name: 'both a client secret and an existing Secret', values: { oidc: { existingSecret: 'oidc' } }, message: /set only one of oidc\.clientSecret and oidc\.existingSecret/ },
   { name: 'both cookie keys and an existing Secret', values: { cookie: { secret: 'x', existingSecret: 'keys' } }, message: /set only one of cookie\.secret and cookie\.existingSecret/ },
   { name: 'an Ingress without a host', values: { ingress: { enabled: true } }, message: /ingress\.enabled needs ingress\.host/ },
+  { name: 'the Elasticsearch backend without a connection', values: { backend: 'elasticsearch' }, message: /backend=elasticsearch needs elasticsearch\.enabled=true/ },
   { name: 'Elasticsearch without hosts', values: { elasticsearch: { enabled: true } }, message: /elasticsearch\.enabled needs elasticsearch\.hosts/ },
   { name: 'autoscaling with min above max', values: { redis: { enabled: true }, autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 3 } }, message: /minReplicas must not exceed autoscaling\.maxReplicas/ },
   {

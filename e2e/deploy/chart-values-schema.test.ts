@@ -30,6 +30,7 @@ const BAD_VALUES: readonly BadValue[] = [
   { kind: 'a map where a list belongs', values: { allowedRedirectDomains: { a: 'example.com' } }, problem: '/allowedRedirectDomains must be array' },
   { kind: 'a wrong list item type', values: { networkPolicy: { providerPorts: ['https'] } }, problem: '/networkPolicy/providerPorts/0 must be integer' },
   { kind: 'a value outside an enum', values: { headers: { setAuthorization: 'both' } }, problem: '/headers/setAuthorization must be equal to one of the allowed values' },
+  { kind: 'an unknown backend', values: { backend: 'ldap' }, problem: '/backend must be equal to one of the allowed values' },
   { kind: 'a number below its minimum', values: { replicaCount: 0 }, problem: '/replicaCount must be >= 1' },
   { kind: 'a port above 65535', values: { service: { port: 70000 } }, problem: '/service/port must be <= 65535' },
   { kind: 'a malformed duration', values: { session: { idleTimeout: '8 hours' } }, problem: '/session/idleTimeout must match pattern' },

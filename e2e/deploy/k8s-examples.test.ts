@@ -1,8 +1,9 @@
 /**
  * The k8s-examples are valid Kubernetes objects, and their external-auth annotations are the ones
- * the end-to-end tests run through: same auth Service and path, the sign-in forms and policy
- * parameters e2e/nginx/ingresses.ts renders, response headers nginx copies there. NOTES.txt and the
- * chart's own Ingress print and render the same wiring.
+ * the end-to-end tests run through: same auth Service and path, the sign-in forms, query parameters
+ * and backends of the routes e2e/nginx renders (its defaults and those the nginx tests declare), the
+ * response headers nginx copies there. NOTES.txt and the chart's own Ingress print and render the
+ * same wiring.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,8 +21,28 @@ import { validateManifests } from './support/validate-manifests.ts';
 
 const EXAMPLES = join(REPO_ROOT, 'k8s-examples');
 const A = 'nginx.ingress.kubernetes.io/';
-// Headers a backend adds that the nginx end-to-end tests do not exercise (its own tests cover the value).
-const BACKEND_ONLY_HEADERS = new Set(['ES-TrustedAuth']);
+
+/**
+ * The routes and response headers the nginx end-to-end tests render: e2e/nginx's defaults plus the
+ * Ingresses and header lists the tests under e2e/contract and e2e/browser declare for it.
+ */
+function nginxTestedRoutes(): { routes: ProtectedIngress[]; headers: Set<string> } {
+  const routes: ProtectedIngress[] = [...DEFAULT_INGRESSES];
+  const headers = new Set(DEFAULT_AUTH_RESPONSE_HEADERS);
+  for (const dir of ['contract', 'browser']) {
+    for (const file of readdirSync(join(REPO_ROOT, 'e2e', dir)).filter((f) => f.endsWith('.test.ts'))) {
+      const source = readFileSync(join(REPO_ROOT, 'e2e', dir, file), 'utf8');
+      for (const m of source.matchAll(/name: '([^']+)', path: '([^']+)', authQuery: '([^']*)', signin: '(relative-rd|absolute-rd|none)'(, alwaysSetCookie: true)?/g)) {
+        routes.push({ name: m[1] ?? '', path: m[2] ?? '', authQuery: m[3] ?? '', signin: m[4] as ProtectedIngress['signin'], ...(m[5] ? { alwaysSetCookie: true } : {}) });
+      }
+      for (const list of source.matchAll(/responseHeaders: \[([^\]]*)\]/g)) {
+        for (const name of (list[1] ?? '').matchAll(/'([A-Za-z-]+)'/g)) headers.add(name[1] ?? '');
+      }
+    }
+  }
+  return { routes, headers };
+}
+const tested = nginxTestedRoutes();
 
 const examples: Manifest[] = readdirSync(EXAMPLES)
   .filter((name) => name.endsWith('.yaml'))
@@ -60,15 +81,17 @@ describe('k8s-examples', () => {
     }
   });
 
-  it('use only sign-in forms and policy parameters the end-to-end nginx renders', () => {
-    const tested = DEFAULT_INGRESSES.map((i) => `${i.signin}/${i.alwaysSetCookie === true}`);
-    const testedParameters = new Set(DEFAULT_INGRESSES.flatMap((i) => [...new URLSearchParams(i.authQuery).keys()]));
+  it('use only sign-in forms, query parameters and backends the end-to-end nginx renders', () => {
+    const forms = tested.routes.map((i) => `${i.signin}/${i.alwaysSetCookie === true}`);
+    const parameters = new Set(tested.routes.flatMap((i) => [...new URLSearchParams(i.authQuery).keys()]));
+    const backends = new Set(tested.routes.flatMap((i) => new URLSearchParams(i.authQuery).getAll('backend')));
+    assert.ok(backends.has('elasticsearch') && backends.has('eventstore'), `the nginx tests render backends ${[...backends].join(', ')}`);
     for (const ingress of protectedIngresses) {
       const form = asProtectedIngress(ingress);
-      assert.ok(tested.includes(`${form.signin}/${form.alwaysSetCookie === true}`), `${form.name}: ${form.signin} is not what e2e renders`);
-      for (const parameter of new URLSearchParams(form.authQuery).keys()) {
-        assert.ok(testedParameters.has(parameter), `${form.name}: ${parameter} is not exercised by e2e`);
-      }
+      assert.ok(forms.includes(`${form.signin}/${form.alwaysSetCookie === true}`), `${form.name}: ${form.signin} is not what e2e renders`);
+      const query = new URLSearchParams(form.authQuery);
+      for (const parameter of query.keys()) assert.ok(parameters.has(parameter), `${form.name}: ${parameter} is not exercised by e2e`);
+      for (const backend of query.getAll('backend')) assert.ok(backends.has(backend), `${form.name}: backend ${backend} is not exercised by e2e`);
       if (form.signin === 'relative-rd') {
         const e2e = DEFAULT_INGRESSES.find((i) => i.signin === 'relative-rd');
         assert.ok(e2e);
@@ -79,10 +102,10 @@ describe('k8s-examples', () => {
     assert.ok(protectedIngresses.some((i) => asProtectedIngress(i).signin === 'none'), 'no API example without auth-signin');
   });
 
-  it('copy only response headers the end-to-end nginx copies (or a backend header named here)', () => {
+  it('copy only response headers the end-to-end nginx copies', () => {
     for (const ingress of protectedIngresses) {
       for (const header of headerList(ingress.metadata.annotations?.[`${A}auth-response-headers`])) {
-        assert.ok(DEFAULT_AUTH_RESPONSE_HEADERS.includes(header) || BACKEND_ONLY_HEADERS.has(header), `${ingress.metadata.name}: ${header}`);
+        assert.ok(tested.headers.has(header), `${ingress.metadata.name}: ${header} is not copied in e2e (${[...tested.headers].join(', ')})`);
       }
     }
   });
