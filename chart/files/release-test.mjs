@@ -32,6 +32,12 @@ if (auth.status !== 401) fail(`/oauth2/auth without a session answered ${auth.st
 console.log('ok /oauth2/auth answers 401 without a session');
 
 const start = await get('/oauth2/start?rd=%2F');
+if (process.env.EXPECT_SIGN_IN === 'false') {
+  // Bearer tokens and trusted headers have no browser sign-in: the routes must not exist.
+  if (start.status !== 404) fail(`/oauth2/start answered ${start.status}, want 404: only authProvider=login signs browsers in`);
+  console.log('ok /oauth2/start answers 404: no browser sign-in with this identity source');
+  process.exit(0);
+}
 const location = start.headers.get('location') ?? '';
 if (start.status !== 302 || !/^https?:\/\//.test(location)) fail(`/oauth2/start answered ${start.status} (${location}), want 302 to the provider`);
 const params = new URL(location).searchParams;

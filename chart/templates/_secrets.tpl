@@ -9,7 +9,7 @@ says to set the values or use existingSecret there.
 {{- $v := .Values }}
 {{- $live := (lookup "v1" "Secret" .Release.Namespace (include "gatehouse.fullname" .)) | default dict }}
 {{- $liveData := get $live "data" | default dict }}
-{{- if not $v.oidc.existingSecret }}
+{{- if eq (include "gatehouse.clientSecretSource" .) "chart" }}
 client-secret: {{ $v.oidc.clientSecret | b64enc | quote }}
 {{- end }}
 {{- if not $v.cookie.existingSecret }}
@@ -17,6 +17,9 @@ cookie-secret: {{ include "gatehouse.keptOrGenerated" (dict "given" $v.cookie.se
 {{- end }}
 {{- if eq (include "gatehouse.redisPasswordSource" .) "chart" }}
 redis-password: {{ include "gatehouse.keptOrGenerated" (dict "given" $v.redis.password "live" $liveData "key" "redis-password" "generate" (randAlphaNum 40)) }}
+{{- end }}
+{{- if eq (include "gatehouse.trustedHeaderSecretSource" .) "chart" }}
+trusted-header-secret: {{ $v.trustedHeaders.secret | b64enc | quote }}
 {{- end }}
 {{- if and $v.elasticsearch.enabled (not $v.elasticsearch.existingSecret) $v.elasticsearch.password }}
 elasticsearch-password: {{ $v.elasticsearch.password | b64enc | quote }}

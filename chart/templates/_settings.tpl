@@ -10,14 +10,29 @@ variable). Non-secret settings go into the ConfigMap; secrets are mounted as fil
 {{/* Non-secret settings, a YAML map of variable name to string value (the ConfigMap's env keys). */}}
 {{- define "gatehouse.settings" -}}
 {{- $v := .Values }}
+GATEHOUSE_AUTH_PROVIDER: {{ $v.authProvider | quote }}
+{{- if ne $v.authProvider "authelia" }}
 GATEHOUSE_OIDC_ISSUER_URL: {{ $v.oidc.issuerUrl | quote }}
 GATEHOUSE_OIDC_CLIENT_ID: {{ $v.oidc.clientId | quote }}
 GATEHOUSE_OIDC_SCOPES: {{ $v.oidc.scopes | quote }}
 GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: {{ $v.oidc.allowInsecureHttp | toString | quote }}
 GATEHOUSE_OIDC_TIMEOUT: {{ $v.oidc.timeout | quote }}
+{{- end }}
+{{- if eq $v.authProvider "login" }}
 GATEHOUSE_REDIRECT_URL: {{ include "gatehouse.redirectUrl" . | quote }}
 {{- with $v.oidc.postLogoutRedirectUrl }}
 GATEHOUSE_POST_LOGOUT_REDIRECT_URL: {{ . | quote }}
+{{- end }}
+{{- else if eq $v.authProvider "oidc" }}
+GATEHOUSE_BEARER_VALIDATION: {{ $v.bearer.validation | quote }}
+{{- else }}
+{{- $t := $v.trustedHeaders }}
+GATEHOUSE_TRUSTED_HEADER_USER: {{ $t.user | quote }}
+GATEHOUSE_TRUSTED_HEADER_GROUPS: {{ $t.groups | quote }}
+GATEHOUSE_TRUSTED_HEADER_EMAIL: {{ $t.email | quote }}
+GATEHOUSE_TRUSTED_HEADER_NAME: {{ $t.name | quote }}
+GATEHOUSE_TRUSTED_HEADER_SOURCES: {{ join "," $t.sources | quote }}
+GATEHOUSE_TRUSTED_HEADER_SECRET_HEADER: {{ $t.secretHeader | quote }}
 {{- end }}
 GATEHOUSE_COOKIE_NAME: {{ $v.cookie.name | quote }}
 GATEHOUSE_COOKIE_DOMAIN: {{ $v.cookie.domain | quote }}
@@ -69,6 +84,8 @@ GATEHOUSE_ELASTICSEARCH_USERNAME: {{ . | quote }}
 {{- if $v.elasticsearch.caBundle }}
 GATEHOUSE_ELASTICSEARCH_CA_FILE: {{ printf "%s/elasticsearch-ca.pem" (include "gatehouse.configDir" .) | quote }}
 {{- end }}
+GATEHOUSE_CREDENTIAL_TTL: {{ $v.elasticsearch.credentialTtl | quote }}
+GATEHOUSE_ELASTICSEARCH_DRY_RUN: {{ $v.elasticsearch.dryRun | toString | quote }}
 {{- end }}
 {{- end }}
 
@@ -80,10 +97,12 @@ the key in it and the file name under gatehouse.secretDir. Rendered as YAML unde
 {{- $v := .Values }}
 {{- $own := include "gatehouse.fullname" . }}
 files:
+{{- if ne (include "gatehouse.clientSecretSource" .) "none" }}
   - env: GATEHOUSE_OIDC_CLIENT_SECRET_FILE
     secret: {{ default $own $v.oidc.existingSecret | quote }}
     key: {{ ternary $v.oidc.existingSecretKey "client-secret" (ne $v.oidc.existingSecret "") | quote }}
     path: client-secret
+{{- end }}
   - env: GATEHOUSE_COOKIE_SECRET_FILE
     secret: {{ default $own $v.cookie.existingSecret | quote }}
     key: {{ ternary $v.cookie.existingSecretKey "cookie-secret" (ne $v.cookie.existingSecret "") | quote }}
@@ -99,6 +118,13 @@ files:
     key: redis-password
     path: redis-password
 {{- end }}
+{{- if ne (include "gatehouse.trustedHeaderSecretSource" .) "none" }}
+{{- $t := $v.trustedHeaders }}
+  - env: GATEHOUSE_TRUSTED_HEADER_SECRET_FILE
+    secret: {{ default $own $t.existingSecret | quote }}
+    key: {{ ternary $t.existingSecretKey "trusted-header-secret" (ne $t.existingSecret "") | quote }}
+    path: trusted-header-secret
+{{- end }}
 {{- if $v.elasticsearch.enabled }}
 {{- if $v.elasticsearch.existingSecret }}
   - env: GATEHOUSE_ELASTICSEARCH_PASSWORD_FILE
@@ -111,6 +137,26 @@ files:
     key: elasticsearch-password
     path: elasticsearch-password
 {{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Where the client secret comes from: "existing", "chart" or "none"; `login` always needs one, `oidc` only takes a given one. */}}
+{{- define "gatehouse.clientSecretSource" -}}
+{{- $v := .Values }}
+{{- if eq $v.authProvider "authelia" }}none
+{{- else if $v.oidc.existingSecret }}existing
+{{- else if or $v.oidc.clientSecret (eq $v.authProvider "login") }}chart
+{{- else }}none
+{{- end }}
+{{- end }}
+
+{{/* Where the trusted upstream's shared secret comes from: "existing", "chart" or "none" (and none without `authelia`). */}}
+{{- define "gatehouse.trustedHeaderSecretSource" -}}
+{{- $t := .Values.trustedHeaders }}
+{{- if ne .Values.authProvider "authelia" }}none
+{{- else if $t.existingSecret }}existing
+{{- else if $t.secret }}chart
+{{- else }}none
 {{- end }}
 {{- end }}
 

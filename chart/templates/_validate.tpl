@@ -5,13 +5,14 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- define "gatehouse.validationMessages" -}}
 {{- $v := .Values }}
 {{- $m := list }}
-{{- if not $v.oidc.issuerUrl }}
-{{- $m = append $m "oidc.issuerUrl is required: the OpenID Provider's issuer, e.g. --set oidc.issuerUrl=https://login.example.com/realms/main" }}
+{{- $login := eq $v.authProvider "login" }}
+{{- if and (ne $v.authProvider "authelia") (not $v.oidc.issuerUrl) }}
+{{- $m = append $m (printf "oidc.issuerUrl is required with authProvider=%s: the OpenID Provider's issuer, e.g. --set oidc.issuerUrl=https://login.example.com/realms/main" $v.authProvider) }}
 {{- end }}
-{{- if not $v.oidc.clientId }}
-{{- $m = append $m "oidc.clientId is required: the client id registered at the provider, e.g. --set oidc.clientId=gatehouse" }}
+{{- if and (ne $v.authProvider "authelia") (not $v.oidc.clientId) }}
+{{- $m = append $m (printf "oidc.clientId is required with authProvider=%s: the client id registered at the provider, e.g. --set oidc.clientId=gatehouse" $v.authProvider) }}
 {{- end }}
-{{- if and (not $v.oidc.clientSecret) (not $v.oidc.existingSecret) }}
+{{- if and $login (not $v.oidc.clientSecret) (not $v.oidc.existingSecret) }}
 {{- $m = append $m "the client secret is missing: set oidc.existingSecret to a Secret holding it (key oidc.existingSecretKey), or oidc.clientSecret" }}
 {{- end }}
 {{- if and $v.oidc.clientSecret $v.oidc.existingSecret }}
@@ -20,11 +21,20 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- if and $v.cookie.secret $v.cookie.existingSecret }}
 {{- $m = append $m "set only one of cookie.secret and cookie.existingSecret" }}
 {{- end }}
-{{- if not (include "gatehouse.redirectUrl" .) }}
+{{- if and $login (not (include "gatehouse.redirectUrl" .)) }}
 {{- $m = append $m "the callback URL is unknown: set oidc.redirectUrl (https://<host>/oauth2/callback, registered at the provider) or ingress.host" }}
 {{- end }}
-{{- if and $v.ingress.enabled (not $v.ingress.host) }}
+{{- if and $v.ingress.enabled (not $login) }}
+{{- $m = append $m (printf "ingress.enabled serves the browser sign-in at /oauth2, which only authProvider=login has: with authProvider=%s leave it off" $v.authProvider) }}
+{{- else if and $v.ingress.enabled (not $v.ingress.host) }}
 {{- $m = append $m "ingress.enabled needs ingress.host: the host of the protected apps, where /oauth2 must be served" }}
+{{- end }}
+{{- $t := $v.trustedHeaders }}
+{{- if and $t.secret $t.existingSecret }}
+{{- $m = append $m "set only one of trustedHeaders.secret and trustedHeaders.existingSecret" }}
+{{- end }}
+{{- if and (eq $v.authProvider "authelia") (not $t.sources) (not $t.secret) (not $t.existingSecret) }}
+{{- $m = append $m "authProvider=authelia believes identity headers only from a trusted upstream, and none is configured (every request would get 401): set trustedHeaders.sources to its networks and/or trustedHeaders.existingSecret (or trustedHeaders.secret) to a secret it sends" }}
 {{- end }}
 {{- $modes := 0 }}
 {{- range list $v.redis.enabled $v.redis.url $v.redis.sentinels $v.redis.clusterNodes }}

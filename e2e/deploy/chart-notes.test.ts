@@ -1,6 +1,7 @@
 /**
- * NOTES.txt, printed after install and upgrade, tells the reader what to do next and warns about
- * the choices that bite later: generated keys under GitOps, the single chart Redis, insecure cookies.
+ * NOTES.txt, printed after install and upgrade, tells the reader what to do next for the chosen
+ * identity source and warns about the choices that bite later: generated keys under GitOps, the
+ * single chart Redis, insecure cookies, and ingress-nginx passing clients' own identity headers.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -31,6 +32,28 @@ describe('NOTES.txt', () => {
     assert.match(notes, /chart's Redis is one pod/);
     assert.match(notes, /cookie\.secure=false sends session cookies over plain http/);
     assert.match(notes, /3 pod\(s\), sessions in redis/);
+  });
+
+  it('oidc: the auth-url without auth-signin, and what the tokens must carry instead of a callback', async () => {
+    const notes = await renderNotes({ valuesFiles: ['chart/ci/oidc-bearer-values.yaml'] });
+    assert.match(notes, /auth-url: "http:\/\/gh-gatehouse\.auth\.svc\.cluster\.local:4180\/oauth2\/auth"/);
+    assert.doesNotMatch(notes, /nginx\.ingress\.kubernetes\.io\/auth-signin/);
+    assert.match(notes, /Authorization: Bearer <token>/);
+    assert.match(notes, /Tokens must come from https:\/\/login\.example\.com\/realms\/main for the audience "gatehouse"/);
+    assert.doesNotMatch(notes, /redirect URI +https/);
+  });
+
+  it('authelia: whom identity headers are believed from, and why ingress-nginx alone is not that', async () => {
+    const notes = await renderNotes({ valuesFiles: ['chart/ci/authelia-elasticsearch-values.yaml'] });
+    assert.match(notes, /identity from authProvider=authelia/);
+    assert.match(notes, /Remote-User, Remote-Groups, Remote-Email and Remote-Name/);
+    assert.match(notes, /trustedHeaders\.sources: 10\.42\.0\.0\/16, fd00:42::\/64\s+and carrying the shared secret in X-Gatehouse-Upstream-Secret/);
+    assert.match(notes, /ingress-nginx alone forwards each client's own headers/);
+    assert.match(notes, /trust it only with a secret it adds itself/);
+    assert.doesNotMatch(notes, /nginx\.ingress\.kubernetes\.io\/auth-signin|redirect URI/);
+    const addressOnly = await renderNotes({ values: { authProvider: 'authelia', trustedHeaders: { sources: ['10.42.0.0/16'] }, networkPolicy: { enabled: true } } });
+    assert.match(addressOnly, /no shared secret .*: the address alone decides/);
+    assert.match(addressOnly, /add the upstream in networkPolicy\.extraIngress/);
   });
 
   it('drops the key warning when the keys come from an existing Secret', async () => {

@@ -26,6 +26,18 @@ const BROKEN: readonly { readonly name: string; readonly values: Record<string, 
   { name: 'both a client secret and an existing Secret', values: { oidc: { existingSecret: 'oidc' } }, message: /set only one of oidc\.clientSecret and oidc\.existingSecret/ },
   { name: 'both cookie keys and an existing Secret', values: { cookie: { secret: 'x', existingSecret: 'keys' } }, message: /set only one of cookie\.secret and cookie\.existingSecret/ },
   { name: 'an Ingress without a host', values: { ingress: { enabled: true } }, message: /ingress\.enabled needs ingress\.host/ },
+  {
+    name: 'the oidc provider without an issuer or a client id',
+    values: { authProvider: 'oidc', oidc: { issuerUrl: '', clientId: '' } },
+    message: /oidc\.issuerUrl is required with authProvider=oidc.*oidc\.clientId is required with authProvider=oidc/,
+  },
+  { name: 'an /oauth2 Ingress without browser sign-in', values: { authProvider: 'oidc', ingress: { enabled: true, host: 'api.example.com' } }, message: /ingress\.enabled serves the browser sign-in at \/oauth2, which only authProvider=login has/ },
+  {
+    name: 'authelia without a trusted upstream',
+    values: { authProvider: 'authelia' },
+    message: /authProvider=authelia believes identity headers only from a trusted upstream, and none is configured .* set trustedHeaders\.sources/,
+  },
+  { name: 'both a trusted-header secret and an existing Secret', values: { trustedHeaders: { secret: 'x'.repeat(32), existingSecret: 'upstream' } }, message: /set only one of trustedHeaders\.secret and trustedHeaders\.existingSecret/ },
   { name: 'the Elasticsearch backend without a connection', values: { backend: 'elasticsearch' }, message: /backend=elasticsearch needs elasticsearch\.enabled=true/ },
   { name: 'Elasticsearch without hosts', values: { elasticsearch: { enabled: true } }, message: /elasticsearch\.enabled needs elasticsearch\.hosts/ },
   { name: 'autoscaling with min above max', values: { redis: { enabled: true }, autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 3 } }, message: /minReplicas must not exceed autoscaling\.maxReplicas/ },
@@ -51,6 +63,17 @@ describe('chart validation', () => {
     assert.notEqual(result.code, 0);
     for (const expected of [/oidc\.issuerUrl is required/, /oidc\.clientId is required/, /the client secret is missing/, /the callback URL is unknown/]) {
       assert.match(result.stderr, expected);
+    }
+  });
+
+  it('renders each identity source from only the values it needs', async () => {
+    for (const values of [
+      { authProvider: 'oidc', oidc: { issuerUrl: 'https://login.example.com/realms/main', clientId: 'gatehouse' } },
+      { authProvider: 'authelia', trustedHeaders: { sources: ['10.42.0.0/16'] } },
+      { authProvider: 'authelia', trustedHeaders: { existingSecret: 'upstream' } },
+    ]) {
+      const result = await templateChart({ values });
+      assert.equal(result.code, 0, `${JSON.stringify(values)}: ${result.stderr}`);
     }
   });
 
