@@ -34,6 +34,8 @@ const EXISTING_SECRETS = {
   'gatehouse-secrets': { 'client-secret': 'from-the-provider', 'cookie-secret': KEY, 'redis-password': 'redis' },
   'gatehouse-oidc': { 'client-secret': 'from-the-provider' },
   'gatehouse-redis': { password: 'redis' },
+  'gatehouse-upstream': { 'shared-secret': 'upstream-secret-0123456789abcdef' },
+  'gatehouse-elasticsearch': { 'elasticsearch-password': 'elastic' },
 };
 
 describe('every chart/ci scenario', () => {
