@@ -28,12 +28,9 @@ export function loadConfigFile(path: string, env: EnvRecord, problems: string[])
   const expanded = expandEnvRefs(raw, env, problems);
   const overlaid = overlayElastauthEnv(expanded, env);
   const translation = translateElastauth(overlaid.doc, problems);
-  const settings: Record<string, unknown> = { ...translation.sections };
-  for (const [key, value] of Object.entries(overlaid.doc)) {
-    if (!ELASTAUTH_ONLY.has(key) && !Object.hasOwn(settings, key)) settings[key] = value;
-  }
   // A native section written in the file wins over what an elastauth key translated to.
-  for (const [key, value] of Object.entries(expanded)) if (Object.hasOwn(translation.sections, key)) settings[key] = value;
+  const settings: Record<string, unknown> = { ...translation.sections };
+  for (const [key, value] of Object.entries(overlaid.doc)) if (!ELASTAUTH_ONLY.has(key)) settings[key] = value;
   return { settings, env: translation.env, warnings: [...overlaid.warnings, ...translation.warnings] };
 }
 

@@ -39,7 +39,7 @@ export function checkRequiredForProvider(provider: string, isSet: (name: string)
 }
 
 /** Checks an http(s) URL; http only when allowed. */
-export function checkHttpUrl(name: string, value: URL, allowHttp: boolean, problems: string[]): void {
+function checkHttpUrl(name: string, value: URL, allowHttp: boolean, problems: string[]): void {
   if (value.protocol === 'https:') return;
   if (value.protocol === 'http:' && allowHttp) return;
   problems.push(

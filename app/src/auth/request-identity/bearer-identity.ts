@@ -58,9 +58,9 @@ export function createBearerIdentifier(deps: Pick<AppDeps, 'config' | 'idp' | 'i
 
   return async (req): Promise<Identified> => {
     const header = req.headers.authorization;
-    const claimsConfig = deps.identity.current();
+    const identityConfig = deps.identity.current();
     const known = header === undefined ? undefined : remembered.get(header);
-    if (known && known.until > now() && known.fingerprint === claimsConfig.fingerprint) {
+    if (known && known.until > now() && known.fingerprint === identityConfig.fingerprint) {
       return { state: 'identified', identity: known.identity };
     }
     const current = verifierNow();
@@ -72,12 +72,12 @@ export function createBearerIdentifier(deps: Pick<AppDeps, 'config' | 'idp' | 'i
       return { state: 'unauthenticated', reason };
     }
     // The token's own claims are the identity; UserInfo was already consulted as configured.
-    const mapped = await identityFromClaims(claimsConfig.claims, result.claims, async () => undefined);
+    const mapped = await identityFromClaims(identityConfig.claims, result.claims, async () => undefined);
     if (!mapped.ok) return { state: 'unauthenticated', reason: REASONS.bearerInvalid };
     const exp = typeof result.claims.exp === 'number' ? result.claims.exp * 1000 : now();
     if (header !== undefined) {
       if (remembered.size >= MAX_REMEMBERED) remembered.clear();
-      remembered.set(header, { identity: mapped.identity, until: Math.min(exp, now() + MAX_REMEMBER_MS), fingerprint: claimsConfig.fingerprint });
+      remembered.set(header, { identity: mapped.identity, until: Math.min(exp, now() + MAX_REMEMBER_MS), fingerprint: identityConfig.fingerprint });
     }
     return { state: 'identified', identity: mapped.identity };
   };

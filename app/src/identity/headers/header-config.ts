@@ -11,6 +11,7 @@
  *         encoding: url             # or base64, none
  *         include: [department, realm_access.roles, {claim: "https://example.com/tenant", header: tenant}]
  */
+import { isPlainObject } from '../role-mapping/config-path.ts';
 import type { ClaimSource } from '../claims/claims-config.ts';
 import { pathSource } from '../claims/claims-config.ts';
 
@@ -57,9 +58,6 @@ export const DEFAULT_HEADER_CONFIG: HeaderConfig = Object.freeze({
   claims: Object.freeze([]),
 });
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * EasyAuth's naming: a URI claim keeps its last path segment, characters that cannot appear in a
@@ -87,7 +85,7 @@ function parseSource(entry: unknown, path: string, problems: string[]): { source
     if (text.split('.').some((segment) => segment.length === 0)) return void problems.push(`${path}: '${text}' has an empty path segment`);
     return { source: pathSource(text) };
   }
-  if (!isMapping(entry)) return void problems.push(`${path}: must be a claim path or a mapping with path or claim`);
+  if (!isPlainObject(entry)) return void problems.push(`${path}: must be a claim path or a mapping with path or claim`);
   unknownKeys(entry, ENTRY_KEYS, path, problems);
   const { path: dotted, claim, header } = entry;
   if ((dotted === undefined) === (claim === undefined)) return void problems.push(`${path}: give exactly one of path and claim`);
@@ -101,14 +99,14 @@ function parseSource(entry: unknown, path: string, problems: string[]): { source
 /** Parses the `headers` section. */
 export function parseHeaderConfig(input: unknown, problems: string[]): HeaderConfig {
   if (input === undefined || input === null) return DEFAULT_HEADER_CONFIG;
-  if (!isMapping(input)) {
+  if (!isPlainObject(input)) {
     problems.push('headers: must be a mapping');
     return DEFAULT_HEADER_CONFIG;
   }
   unknownKeys(input, SECTION_KEYS, 'headers', problems);
   const section = input.claims;
   if (section === undefined || section === null) return DEFAULT_HEADER_CONFIG;
-  if (!isMapping(section)) {
+  if (!isPlainObject(section)) {
     problems.push('headers.claims: must be a mapping');
     return DEFAULT_HEADER_CONFIG;
   }

@@ -4,6 +4,7 @@
  * are a fallback when nothing matched (what elastauth's code does) or always added (what its docs
  * say). Every problem is reported at once, each naming its config path; nothing here throws.
  */
+import { isPlainObject } from '../role-mapping/config-path.ts';
 
 /** When `default_roles` apply. */
 export type DefaultRolesMode = 'fallback' | 'always';
@@ -19,9 +20,6 @@ export interface GroupRoleSettings {
 const MAX_NAME = 1024;
 const MODES: readonly DefaultRolesMode[] = ['fallback', 'always'];
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A role name: a non-empty string without control characters, as Elasticsearch accepts. */
 function roleProblem(role: unknown): string | undefined {
@@ -54,7 +52,7 @@ export function parseGroupRoleSettings(
   const groupMappings = new Map<string, string[]>();
   const rawMappings = file.group_mappings;
   if (rawMappings !== undefined && rawMappings !== null) {
-    if (!isMapping(rawMappings)) problems.push('group_mappings: must be a mapping of group name to a list of roles');
+    if (!isPlainObject(rawMappings)) problems.push('group_mappings: must be a mapping of group name to a list of roles');
     else {
       for (const [group, roles] of Object.entries(rawMappings)) {
         const path = `group_mappings.${group}`;
