@@ -1,6 +1,7 @@
 /**
- * The whole request pipeline, top to bottom. /oauth2/auth is dispatched before Express: it is
- * the hot path, and Express's routing and response helpers cost more than the check itself.
+ * The whole request pipeline, top to bottom. The proxy endpoints (/oauth2/auth, the hot path;
+ * /oauth2/forward-auth; /oauth2/ext-authz/*) are dispatched before Express, each an adapter over
+ * the one check pipeline: Express's routing and response helpers cost more than the check itself.
  * Everything else goes through Express in the order below.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
@@ -10,20 +11,29 @@ import { AppError } from './errors.ts';
 import { createErrorHandler } from './http/error-handler.ts';
 import { requestIdOf } from './http/request-id.ts';
 import { ROUTES } from './http/routes.ts';
-import { createAuthCheck } from './routes/auth-check.ts';
+import { createCheckPipeline } from './check/check-pipeline.ts';
+import { createAuthRequestAdapter } from './proxies/auth-request/auth-request-adapter.ts';
+import { isExtAuthzPath } from './proxies/ext-authz/ext-authz-path.ts';
+import { createExtAuthzAdapter } from './proxies/ext-authz/ext-authz-adapter.ts';
+import { createForwardAuthAdapter } from './proxies/forward-auth/forward-auth-adapter.ts';
+import { serveCheck } from './proxies/serve-check.ts';
 import { createBackchannelLogoutRoute } from './routes/backchannel-logout.ts';
 import { createHealthRoutes } from './routes/health.ts';
 import { createSignInRoutes } from './routes/sign-in.ts';
 import { createSignOutRoutes } from './routes/sign-out.ts';
 import { createUserinfoRoute } from './routes/userinfo.ts';
 
-function isAuthCheck(url: string | undefined): boolean {
-  return url === ROUTES.auth || (url !== undefined && url.startsWith(`${ROUTES.auth}?`));
+/** Whether `url` is exactly `path`, with or without a query. */
+function isPath(url: string, path: string): boolean {
+  return url === path || (url.startsWith(path) && url.charAt(path.length) === '?');
 }
 
 /** Builds the main port's request listener. */
 export function buildApp(deps: AppDeps): RequestListener {
-  const authCheck = createAuthCheck(deps);
+  const pipeline = createCheckPipeline(deps);
+  const authRequest = serveCheck(deps, createAuthRequestAdapter(deps), pipeline);
+  const forwardAuth = serveCheck(deps, createForwardAuthAdapter(deps), pipeline);
+  const extAuthz = serveCheck(deps, createExtAuthzAdapter(deps), pipeline);
   const health = createHealthRoutes(deps);
   const { metrics, config } = deps;
 
@@ -73,7 +83,11 @@ export function buildApp(deps: AppDeps): RequestListener {
   web.use(createErrorHandler(deps.logger));
 
   return (req: IncomingMessage, res: ServerResponse) => {
-    if (isAuthCheck(req.url)) authCheck(req, res);
+    const url = req.url ?? '';
+    if (isPath(url, ROUTES.auth)) authRequest(req, res);
+    // forward-auth is a GET (Traefik and Caddy send nothing else); ext-authz takes any method.
+    else if (isPath(url, ROUTES.forwardAuth) && (req.method === 'GET' || req.method === 'HEAD')) forwardAuth(req, res);
+    else if (isExtAuthzPath(url)) extAuthz(req, res);
     else web(req, res);
   };
 }

@@ -70,6 +70,17 @@ export interface ElasticsearchSettings {
   readonly credentialTtlMs: number;
 }
 
+/** The proxy-facing endpoints (forward-auth, ext-authz) and the sign-in URL they send browsers to. */
+export interface ProxySettings {
+  /** `GATEHOUSE_SIGNIN_URL`, by default /oauth2/start beside the callback; undefined without browser sign-in. */
+  readonly signinUrl: URL | undefined;
+  /** The proxies whose X-Forwarded-* describe the original request: peer networks and/or a shared secret. */
+  readonly trust: {
+    readonly sources: readonly string[];
+    readonly secret: { readonly header: string; readonly values: readonly string[] } | undefined;
+  };
+}
+
 /** Which backend answers a check, and how each is set up. */
 export interface BackendSettings {
   /** Used when the auth-url query names none. */
@@ -91,6 +102,7 @@ export interface Config {
   /** How Bearer tokens are validated (oidc provider). */
   readonly bearerValidation: 'jwks' | 'userinfo' | 'both';
   readonly backend: BackendSettings;
+  readonly proxies: ProxySettings;
   readonly cookie: {
     /** The name as sent, including any `__Host-` prefix. */
     readonly name: string;

@@ -4,6 +4,7 @@
  */
 import { bool, cleanEnv, port, str, url } from 'envalid';
 import { BACKEND_SCHEMA } from './schema-backends.ts';
+import { PROXY_SCHEMA } from './schema-proxies.ts';
 import { SOURCE_SCHEMA } from './schema-sources.ts';
 import { commaList, cookieKeys, duration, durationOrOff, positiveInt, scopeList, urlWithPath } from './validators.ts';
 
@@ -14,6 +15,7 @@ export const SECRET_VARIABLES = [
   'GATEHOUSE_REDIS_PASSWORD',
   'GATEHOUSE_TRUSTED_HEADER_SECRET',
   'GATEHOUSE_ELASTICSEARCH_PASSWORD',
+  'GATEHOUSE_TRUSTED_PROXY_SECRET',
 ] as const;
 
 /**
@@ -181,6 +183,7 @@ export const ENV_SCHEMA = {
   }),
   ...SOURCE_SCHEMA,
   ...BACKEND_SCHEMA,
+  ...PROXY_SCHEMA,
 };
 
 /** The environment after envalid has parsed it. */

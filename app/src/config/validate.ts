@@ -5,6 +5,7 @@
 import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
 import { validateBackend } from './validate-backend.ts';
 import { validateProvider } from './validate-provider.ts';
+import { validateProxies } from './validate-proxies.ts';
 import type { CleanedEnv } from './schema.ts';
 import { parseIdentityConfig } from '../identity/identity-config.ts';
 
@@ -85,6 +86,7 @@ export function validateCrossField(
 ): Omit<Config, 'configWarnings' | 'rereadConfigFile'> | undefined {
   const provider = validateProvider(env, problems);
   const backend = validateBackend(env, files.elasticsearchCaPem, problems);
+  const proxies = validateProxies(env, provider.login, problems);
   const domain = env.GATEHOUSE_COOKIE_DOMAIN.trim() || undefined;
   const secure = env.GATEHOUSE_COOKIE_SECURE;
   const baseName = env.GATEHOUSE_COOKIE_NAME;
@@ -107,6 +109,7 @@ export function validateCrossField(
     trustedHeaders: provider.trustedHeaders,
     bearerValidation: env.GATEHOUSE_BEARER_VALIDATION as Config['bearerValidation'],
     backend,
+    proxies,
     cookie: {
       // The __Host- prefix pins the cookie to this exact host; browsers accept it only when Secure and without Domain.
       name: secure && !domain ? `__Host-${baseName}` : baseName,

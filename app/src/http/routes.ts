@@ -1,6 +1,9 @@
 /** Route paths, a contract with ingress annotations: they follow oauth2-proxy's so existing ones keep working. */
 export const ROUTES = Object.freeze({
   auth: '/oauth2/auth',
+  forwardAuth: '/oauth2/forward-auth',
+  extAuthz: '/oauth2/ext-authz',
+  extAuthzRoute: '/oauth2/ext-authz-route',
   start: '/oauth2/start',
   callback: '/oauth2/callback',
   signOut: '/oauth2/sign_out',

@@ -39,6 +39,8 @@ export const REASONS = Object.freeze({
   backendRefused: 'backend-refused',
   backendUnavailable: 'backend-unavailable',
   storeUnavailable: 'store-unavailable',
+  proxyUntrusted: 'proxy-untrusted',
+  forwardedRequestInvalid: 'forwarded-request-invalid',
   internalError: 'internal-error',
 } as const);
 

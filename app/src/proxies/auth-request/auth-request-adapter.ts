@@ -1,0 +1,56 @@
+/**
+ * GET /oauth2/auth: nginx's auth_request, as ingress-nginx, NGINX Gateway Fabric's ExternalAuth
+ * filter, F5 nginx-ingress and plain nginx use it, and the hot path: every request to every
+ * protected app passes here. The route policy is the query; the original request is read from
+ * X-Original-Method, X-Original-URL and X-Real-IP only when a policy looks at it. Answers are
+ * 200 with identity headers, 401 when not signed in, 403 when signed in but not allowed, a fast
+ * 5xx when anything fails, and never a 3xx (nginx turns it into a 500). A 401 names the sign-in
+ * URL in X-Gatehouse-Signin for proxies that can redirect on it.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { AppDeps } from '../../deps.ts';
+import { requestFacts } from '../../policy/named/request-facts.ts';
+import { readHost, readUri } from '../forwarded-values.ts';
+import { NO_STORE, writeRefusal, type ProxyAdapter } from '../proxy-adapter.ts';
+import { createSignInTarget } from '../sign-in-target.ts';
+
+/** The response header of a 401 carrying the sign-in URL with the original URL as rd. */
+export const SIGNIN_HEADER = 'X-Gatehouse-Signin';
+
+// "$scheme://$http_host$request_uri", as ingress-nginx and its look-alikes send it.
+const ORIGINAL_URL = /^(https?):\/\/([^/?#]+)(\/.*)?$/i;
+
+/** Creates the auth_request adapter. */
+export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAdapter {
+  const links = createSignInTarget(deps.config);
+  const signinUrl = deps.config.proxies.signinUrl?.href;
+
+  const unauthenticatedHeaders = (req: IncomingMessage): readonly string[] => {
+    if (!links || signinUrl === undefined) return NO_STORE;
+    const raw = req.headers['x-original-url'];
+    const match = typeof raw === 'string' ? ORIGINAL_URL.exec(raw) : null;
+    const host = readHost(match?.[2], 'x-original-url');
+    const uri = readUri(match?.[3] ?? '/', 'x-original-url');
+    // Without a usable original URL the sign-in URL still helps; it just returns to "/".
+    const target = match && host.ok && uri.ok ? links({ scheme: match[1]?.toLowerCase() === 'https' ? 'https' : 'http', host: host.value, uri: uri.value }).signIn : signinUrl;
+    return [...NO_STORE, SIGNIN_HEADER, target];
+  };
+
+  return {
+    endpoint: '/oauth2/auth',
+    read(req) {
+      const url = req.url ?? '';
+      const q = url.indexOf('?');
+      return { routeQuery: q === -1 ? '' : url.slice(q + 1), facts: () => requestFacts(req.headers), original: undefined };
+    },
+    answer(outcome, _request, req, res) {
+      // nginx discards the body and needs no Date; one writeHead with a flat list is Node's cheapest path.
+      res.sendDate = false;
+      const headers = outcome.kind === 'allow' ? outcome.headers : outcome.kind === 'unauthenticated' ? unauthenticatedHeaders(req) : NO_STORE;
+      res.writeHead(outcome.status, headers as string[]);
+      res.end();
+      return outcome.status;
+    },
+    refuse: writeRefusal,
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * The answers of proxies that hand the auth service's response to the client as it is (Traefik,
+ * Caddy, APISIX, Envoy and everything built on it): allow is 200 only (Envoy treats 202 as a
+ * denial); a browser navigation that is not signed in is redirected to sign-in itself (302 for
+ * GET/HEAD, 303 for other methods), API and XHR clients get 401 with WWW-Authenticate; a
+ * signed-in person who is refused gets the denied page (a bare 403 for APIs).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CheckOutcome } from '../check/check-outcome.ts';
+import type { AppDeps } from '../deps.ts';
+import { renderDeniedPage } from '../http/denied-page.ts';
+import { renderPage } from '../http/html-page.ts';
+import { requestIdOf } from '../http/request-id.ts';
+import { REASONS } from '../policy/reasons.ts';
+import { isNavigation, type OriginalRequest } from './original-request.ts';
+import { NO_STORE } from './proxy-adapter.ts';
+import { createSignInTarget } from './sign-in-target.ts';
+
+/** Writes the answer for an outcome about `original`; returns the status sent. */
+export type RedirectingAnswer = (outcome: CheckOutcome, original: OriginalRequest, req: IncomingMessage, res: ServerResponse) => number;
+
+/** The pages are self-contained: inline style only, nothing loaded, no framing. */
+const PAGE_HEADERS: readonly string[] = Object.freeze([
+  'Cache-Control', 'no-store',
+  'Content-Type', 'text/html; charset=utf-8',
+  'Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options', 'nosniff',
+  'Referrer-Policy', 'no-referrer',
+]);
+
+const INVALID_TOKEN: ReadonlySet<string> = new Set([REASONS.bearerInvalid, REASONS.bearerExpired, REASONS.bearerWrongAudience]);
+
+const UNAVAILABLE_TEXT = 'Signing in is not possible right now. Please try again in a moment.';
+
+/** Creates the answer writer once per config. */
+export function createRedirectingAnswer(deps: Pick<AppDeps, 'config'>): RedirectingAnswer {
+  const { config } = deps;
+  const links = createSignInTarget(config);
+  // RFC 9110 §11.6.1: a 401 names how to authenticate. Browser sessions use the cookie scheme of
+  // draft-broyer-http-cookie-auth, naming the sign-in form; Bearer clients RFC 6750's.
+  const challenge = config.login && links
+    ? `Cookie realm="gatehouse", form-action="${config.proxies.signinUrl?.href}", cookie-name="${config.cookie.name}"`
+    : 'Bearer realm="gatehouse"';
+
+  const write = (res: ServerResponse, status: number, headers: readonly string[], body?: string): number => {
+    res.writeHead(status, headers as string[]);
+    res.end(body);
+    return status;
+  };
+
+  return (outcome, original, req, res) => {
+    switch (outcome.kind) {
+      case 'allow':
+        return write(res, 200, outcome.headers);
+      case 'unauthenticated': {
+        if (links && original.wantsPage) {
+          const status = isNavigation(original) ? 302 : 303;
+          return write(res, status, [...NO_STORE, 'Location', links(original).signIn]);
+        }
+        const invalid = outcome.reasons.some((r) => INVALID_TOKEN.has(r));
+        const value = invalid && challenge.startsWith('Bearer') ? `${challenge}, error="invalid_token"` : challenge;
+        return write(res, 401, [...NO_STORE, 'WWW-Authenticate', value]);
+      }
+      case 'deny': {
+        if (!links || !isNavigation(original)) return write(res, 403, NO_STORE);
+        const { signOut, switchAccount } = links(original);
+        const page = renderDeniedPage({ user: outcome.user, requestId: requestIdOf(req), needs: [], signOutUrl: signOut, switchAccountUrl: switchAccount });
+        return write(res, 403, PAGE_HEADERS, original.method === 'HEAD' ? undefined : page);
+      }
+      case 'error': {
+        if (!original.wantsPage) return write(res, outcome.status, NO_STORE);
+        const page = renderPage('Service unavailable', [UNAVAILABLE_TEXT], requestIdOf(req));
+        return write(res, outcome.status, PAGE_HEADERS, original.method === 'HEAD' ? undefined : page);
+      }
+    }
+  };
+}
