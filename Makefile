@@ -19,7 +19,7 @@ E2E_TESTS := 'e2e/**/*.test.ts'
 .PHONY: help setup system-deps build typecheck test test-unit test-integration test-e2e test-deploy demo run bench check-config docs chart-docs image clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 .tools/node/bin/node:
 	scripts/bootstrap-node.sh
@@ -35,7 +35,7 @@ system-deps: ## install Debian packages (nginx, set-misc, redis, chromium, wrk)
 
 build: setup typecheck ## check the TypeScript (Node 24 runs it directly)
 
-typecheck: setup
+typecheck: setup ## check the TypeScript only
 	node node_modules/typescript/bin/tsc -p tsconfig.json
 
 test: setup system-deps typecheck ## run every check
