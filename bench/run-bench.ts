@@ -1,6 +1,7 @@
 /**
  * `make bench`: wrk (one thread, pinned to its own core) against /oauth2/auth with a valid session,
- * once on the memory store and once on the Redis store, and in the same run against a bare Node
+ * once on the memory store and once on the Redis store, against /oauth2/forward-auth as Traefik and
+ * Caddy call it, and in the same run against a bare Node
  * http server answering 200; the servers (and redis-server) share the other core. Rounds alternate
  * so all targets see the same machine state; the best round of each is compared with the bare server.
  * BENCH_SECONDS and BENCH_ROUNDS shorten or lengthen it.
@@ -56,6 +57,7 @@ async function gatehouseTarget(
   port: number,
   env: Record<string, string>,
   children: ChildProcess[],
+  check: { readonly path: string; readonly headers: Record<string, string> } = { path: '/oauth2/auth?allowed_groups=admins', headers: {} },
 ): Promise<Target> {
   const [metricsPort] = await freePorts(1);
   const origin = `http://127.0.0.1:${port}`;
@@ -67,18 +69,19 @@ async function gatehouseTarget(
   );
   await waitFor(`${origin}/readyz`);
   const { cookieHeader } = await signInOverHttp(origin, { login: 'alice', password: 'alice' });
-  const url = `${origin}/oauth2/auth?allowed_groups=admins`;
-  const check = await httpRequest(url, { headers: { cookie: cookieHeader } });
-  if (check.status !== 200) throw new Error(`${name}: the session does not pass the check: ${check.status}`);
-  return { name, url, headers: { cookie: cookieHeader }, minRatio, runs: [] };
+  const url = `${origin}${check.path}`;
+  const headers = { ...check.headers, cookie: cookieHeader };
+  const answer = await httpRequest(url, { headers });
+  if (answer.status !== 200) throw new Error(`${name}: the session does not pass the check: ${answer.status}`);
+  return { name, url, headers, minRatio, runs: [] };
 }
 
 const best = (runs: WrkResult[]): WrkResult => runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
 
 async function main(): Promise<void> {
-  const [memoryPort, redisPort, redisRoundTripPort, barePort] = await freePorts(4);
+  const [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort, barePort] = await freePorts(5);
   const secret = randomBytes(16).toString('hex');
-  const redirectUris = [memoryPort, redisPort, redisRoundTripPort].map((p) => `http://127.0.0.1:${p}/oauth2/callback`);
+  const redirectUris = [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort].map((p) => `http://127.0.0.1:${p}/oauth2/callback`);
   const idp = await startTestIdp({ clients: [{ clientId: 'gatehouse', clientSecret: secret, redirectUris }] });
   const redis = await startRedisServer({ extraArgs: [] });
   const children: ChildProcess[] = [];
@@ -91,6 +94,11 @@ async function main(): Promise<void> {
     const targets = [
       bare,
       await gatehouseTarget('gatehouse /oauth2/auth, memory store', 0.5, idp, secret, memoryPort as number, {}, children),
+      // Traefik's and Caddy's shape: the original request in X-Forwarded-*, from a trusted peer.
+      await gatehouseTarget('gatehouse /oauth2/forward-auth, memory store', 0.5, idp, secret, forwardAuthPort as number, { GATEHOUSE_TRUSTED_PROXY_SOURCES: '127.0.0.1/32' }, children, {
+        path: '/oauth2/forward-auth?allowed_groups=admins',
+        headers: { 'x-forwarded-method': 'GET', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com', 'x-forwarded-uri': '/dashboard?tab=1', 'x-forwarded-for': '192.0.2.7', accept: 'text/html' },
+      }),
       await gatehouseTarget('gatehouse /oauth2/auth, Redis store', 0.4, idp, secret, redisPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url }, children),
       // Every check a Redis round trip: what a session sees when its checks are more than 1 s apart.
       await gatehouseTarget('gatehouse /oauth2/auth, Redis store, GATEHOUSE_REDIS_LOCAL_TTL=0', undefined, idp, secret, redisRoundTripPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url, GATEHOUSE_REDIS_LOCAL_TTL: '0' }, children),
