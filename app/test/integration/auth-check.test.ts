@@ -55,6 +55,32 @@ describe('/oauth2/auth', () => {
     }
   });
 
+  it('a 401 names the sign-in URL with the original URL as rd, only ever to an allowed host', async () => {
+    const signin = `${h.baseUrl}/oauth2/start`;
+    const res = await check('');
+    assert.equal(res.status, 401);
+    assert.equal(res.headers['x-gatehouse-signin'], `${signin}?rd=${encodeURIComponent('http://app.localtest:8080/page?q=1')}`);
+    const cases: Array<[string | undefined, string]> = [
+      ['http://evil.example.net/page', '/'],
+      ['http://app.localtest.evil.net/x', '/'],
+      ['http://app.localtest:8080/oauth2/sign_out', '/'],
+      [`${h.baseUrl}/deep/link?a=1`, '/deep/link?a=1'],
+      ['javascript:alert(1)', '/'],
+      ['not a url', '/'],
+      [undefined, '/'],
+    ];
+    for (const [original, rd] of cases) {
+      const headers: Record<string, string> = original === undefined ? {} : { 'x-original-url': original };
+      const answer = await h.request('/oauth2/auth', { headers });
+      assert.equal(answer.status, 401, String(original));
+      const named = String(answer.headers['x-gatehouse-signin']);
+      const expected = original === undefined || original === 'not a url' || original.startsWith('javascript:') ? signin : `${signin}?rd=${encodeURIComponent(rd)}`;
+      assert.equal(named, expected, String(original));
+    }
+    const signedIn = await check('', { cookie: alice });
+    assert.equal(signedIn.headers['x-gatehouse-signin'], undefined, 'only a 401 carries it');
+  });
+
   it('A3: 403 (never 401) with no-store when signed in but outside the policy', async () => {
     const res = await check('?allowed_groups=admins', { cookie: bob });
     assert.equal(res.status, 403);
