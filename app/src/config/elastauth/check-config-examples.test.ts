@@ -1,4 +1,4 @@
-// elastauth's three documented configurations, unchanged, pass `gatehouse --check-config` given
+// elastauth's three documented configurations and its reference config.yml.example, unchanged, pass `gatehouse --check-config` given
 // the variables they reference; the real command runs in a child process with nothing else set.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -34,6 +34,15 @@ for (const fixture of ['basic-authelia.yaml', 'oidc-redis.yaml', 'production-mul
     assert.doesNotMatch(result.stdout + result.stderr, /es-admin-password|client-secret|00112233/);
   });
 }
+
+test("--check-config accepts elastauth's reference config.yml.example (v2), empty placeholders and proxy section included", () => {
+  const result = checkConfig('elastauth-v2-example.yaml', {});
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /configuration is valid/);
+  // What gatehouse does not honour is said, once per key; nothing is said about the empty placeholders.
+  for (const key of ['proxy', 'listen', 'cache.path', 'oidc.custom_headers']) assert.match(result.stdout, new RegExp(`warning: ${key.replace('.', '\\.')}: ignored`));
+  assert.doesNotMatch(result.stdout + result.stderr, /userinfo_endpoint|jwks_uri|authorization_endpoint|token_endpoint|changeme|your-client-secret/);
+});
 
 test('--check-config names the variables a configuration references but the environment lacks', () => {
   const result = checkConfig('production-multi-instance.yaml', { ELASTICSEARCH_PASSWORD: 'x' });

@@ -6,6 +6,7 @@
  * the process environment.
  */
 import { isElastauthDocument } from './elastauth-keys.ts';
+import { dropEmptyElastauthValues } from './empty-means-unset.ts';
 import { own, readChoice, readString, type Translation } from './read-value.ts';
 import { translateAuthelia } from './translate-authelia.ts';
 import { translateCache } from './translate-cache.ts';
@@ -51,11 +52,13 @@ function translateSecretKey(value: unknown, out: Translation, problems: string[]
 
 /**
  * Translates the elastauth keys of `doc`; other keys (gatehouse-native sections) are left to their
- * own parsers. `default_roles` and `group_mappings` pass through unchanged into `sections`.
+ * own parsers. `default_roles` and `group_mappings` pass through unchanged into `sections`. An
+ * empty value under an elastauth key counts as not set, as in elastauth.
  * @param doc - the top-level mapping of the configuration file, after `${VAR}` expansion
  * @param problems - appended to, one line per problem, each starting with its key path
  */
-export function translateElastauth(doc: Readonly<Record<string, unknown>>, problems: string[]): Translation {
+export function translateElastauth(written: Readonly<Record<string, unknown>>, problems: string[]): Translation {
+  const doc = dropEmptyElastauthValues(written);
   const out: Translation = { env: {}, sections: {}, warnings: [] };
   translateProvider(doc, out, problems);
   translateAuthelia(own(doc, 'authelia'), out, problems);
