@@ -1,22 +1,38 @@
 /**
  * Checks rendered objects against the Kubernetes API schemas: kubernetes-models' validators catch
  * wrong types, missing required fields and bad enums; strict-fields.ts adds unknown fields, which
- * those validators let through. Prometheus Operator's ServiceMonitor is not in kubernetes-models:
- * it is held to the subset of its CRD schema the chart uses.
+ * those validators let through. Gateway API, Istio and Traefik kinds come from their
+ * @kubernetes-models packages. Prometheus Operator's ServiceMonitor, Envoy Gateway's policies and
+ * an IstioOperator's mesh config are in none: each is held to the subset of its documented schema
+ * the chart and the examples use.
  */
 import { Ajv } from 'ajv';
 import type { Manifest } from './manifests.ts';
+import { CLIENT_TRAFFIC_POLICY_SCHEMA, ISTIO_OPERATOR_SCHEMA, SECURITY_POLICY_SCHEMA } from './proxy-schemas.ts';
 import { SERVICE_MONITOR_SCHEMA } from './service-monitor-schema.ts';
 
-/** The kubernetes-models module of an apiVersion and kind, e.g. `kubernetes-models/apps/v1/Deployment`. */
+/** API groups whose models live in a package of their own rather than in kubernetes-models. */
+const GROUP_PACKAGES: Readonly<Record<string, string>> = Object.freeze({
+  'gateway.networking.k8s.io': '@kubernetes-models/gateway-api',
+  'security.istio.io': '@kubernetes-models/istio',
+  'networking.istio.io': '@kubernetes-models/istio',
+  'traefik.io': '@kubernetes-models/traefik',
+});
+
+/** The model module of an apiVersion and kind, e.g. `kubernetes-models/apps/v1/Deployment`. */
 export function modelModule(apiVersion: string, kind: string): string {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  return group === '' ? `kubernetes-models/${version}/${kind}` : `kubernetes-models/${group}/${version}/${kind}`;
+  if (group === '') return `kubernetes-models/${version}/${kind}`;
+  const own = GROUP_PACKAGES[group ?? ''];
+  return own === undefined ? `kubernetes-models/${group}/${version}/${kind}` : `${own}/${group}/${version}/${kind}`;
 }
 
-/** Kinds checked by a schema of our own instead of kubernetes-models. */
+/** Kinds checked by a schema of our own instead of a models package. */
 export const CUSTOM_KINDS: Readonly<Record<string, object>> = Object.freeze({
   'monitoring.coreos.com/v1/ServiceMonitor': SERVICE_MONITOR_SCHEMA,
+  'gateway.envoyproxy.io/v1alpha1/SecurityPolicy': SECURITY_POLICY_SCHEMA,
+  'gateway.envoyproxy.io/v1alpha1/ClientTrafficPolicy': CLIENT_TRAFFIC_POLICY_SCHEMA,
+  'install.istio.io/v1alpha1/IstioOperator': ISTIO_OPERATOR_SCHEMA,
 });
 
 const ajv = new Ajv({ allErrors: true, strict: true });
