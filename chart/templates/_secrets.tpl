@@ -21,6 +21,9 @@ redis-password: {{ include "gatehouse.keptOrGenerated" (dict "given" $v.redis.pa
 {{- if eq (include "gatehouse.trustedHeaderSecretSource" .) "chart" }}
 trusted-header-secret: {{ $v.trustedHeaders.secret | b64enc | quote }}
 {{- end }}
+{{- if eq (include "gatehouse.trustedProxySecretSource" .) "chart" }}
+trusted-proxy-secret: {{ $v.trustedProxies.secret | b64enc | quote }}
+{{- end }}
 {{- if and $v.elasticsearch.enabled (not $v.elasticsearch.existingSecret) $v.elasticsearch.password }}
 elasticsearch-password: {{ $v.elasticsearch.password | b64enc | quote }}
 {{- end }}

@@ -38,6 +38,16 @@ GATEHOUSE_COOKIE_NAME: {{ $v.cookie.name | quote }}
 GATEHOUSE_COOKIE_DOMAIN: {{ $v.cookie.domain | quote }}
 GATEHOUSE_COOKIE_SECURE: {{ $v.cookie.secure | toString | quote }}
 GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: {{ join "," $v.allowedRedirectDomains | quote }}
+{{- /* Rendered only when set: ingress-nginx alone needs none of them. */}}
+{{- with $v.trustedProxies.sources }}
+GATEHOUSE_TRUSTED_PROXY_SOURCES: {{ join "," . | quote }}
+{{- end }}
+{{- if ne (include "gatehouse.trustedProxySecretSource" .) "none" }}
+GATEHOUSE_TRUSTED_PROXY_SECRET_HEADER: {{ $v.trustedProxies.secretHeader | quote }}
+{{- end }}
+{{- with $v.signinUrl }}
+GATEHOUSE_SIGNIN_URL: {{ . | quote }}
+{{- end }}
 GATEHOUSE_PORT: {{ $v.service.port | toString | quote }}
 GATEHOUSE_METRICS_PORT: {{ $v.service.metricsPort | toString | quote }}
 GATEHOUSE_SESSION_IDLE_TIMEOUT: {{ $v.session.idleTimeout | quote }}
@@ -125,6 +135,13 @@ files:
     key: {{ ternary $t.existingSecretKey "trusted-header-secret" (ne $t.existingSecret "") | quote }}
     path: trusted-header-secret
 {{- end }}
+{{- if ne (include "gatehouse.trustedProxySecretSource" .) "none" }}
+{{- $p := $v.trustedProxies }}
+  - env: GATEHOUSE_TRUSTED_PROXY_SECRET_FILE
+    secret: {{ default $own $p.existingSecret | quote }}
+    key: {{ ternary $p.existingSecretKey "trusted-proxy-secret" (ne $p.existingSecret "") | quote }}
+    path: trusted-proxy-secret
+{{- end }}
 {{- if $v.elasticsearch.enabled }}
 {{- if $v.elasticsearch.existingSecret }}
   - env: GATEHOUSE_ELASTICSEARCH_PASSWORD_FILE
@@ -156,6 +173,15 @@ files:
 {{- if ne .Values.authProvider "authelia" }}none
 {{- else if $t.existingSecret }}existing
 {{- else if $t.secret }}chart
+{{- else }}none
+{{- end }}
+{{- end }}
+
+{{/* Where the proxies' shared secret comes from: "existing", "chart" or "none" (whatever the identity source). */}}
+{{- define "gatehouse.trustedProxySecretSource" -}}
+{{- $p := .Values.trustedProxies }}
+{{- if $p.existingSecret }}existing
+{{- else if $p.secret }}chart
 {{- else }}none
 {{- end }}
 {{- end }}

@@ -36,6 +36,13 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- if and (eq $v.authProvider "authelia") (not $t.sources) (not $t.secret) (not $t.existingSecret) }}
 {{- $m = append $m "authProvider=authelia believes identity headers only from a trusted upstream, and none is configured (every request would get 401): set trustedHeaders.sources to its networks and/or trustedHeaders.existingSecret (or trustedHeaders.secret) to a secret it sends" }}
 {{- end }}
+{{- $p := $v.trustedProxies }}
+{{- if and $p.secret $p.existingSecret }}
+{{- $m = append $m "set only one of trustedProxies.secret and trustedProxies.existingSecret" }}
+{{- end }}
+{{- if and (has $v.proxy (list "traefik" "caddy" "envoy-gateway" "istio" "gateway-api")) (not $p.sources) (not $p.secret) (not $p.existingSecret) }}
+{{- $m = append $m (printf "proxy=%s describes the original request in X-Forwarded-* (or Envoy's ext_authz), which gatehouse believes only from a trusted proxy, and none is configured (every check would get 401): set trustedProxies.sources to the proxy pods' networks and/or trustedProxies.existingSecret (or trustedProxies.secret) to a secret the proxy sends in trustedProxies.secretHeader" $v.proxy) }}
+{{- end }}
 {{- $modes := 0 }}
 {{- range list $v.redis.enabled $v.redis.url $v.redis.sentinels $v.redis.clusterNodes }}
 {{- if . }}{{ $modes = add1 $modes }}{{ end }}
