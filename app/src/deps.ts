@@ -2,6 +2,7 @@
 import type { IdentityProvider } from './auth/identity-provider.ts';
 import type { BackendParts } from './backends/answer-backend.ts';
 import type { Config } from './config/config.ts';
+import type { Outbound } from './http/outbound/create-outbound.ts';
 import type { IdentitySettings } from './identity/identity-settings.ts';
 import type { IdentityView } from './identity/identity-view.ts';
 import type { CheckLog } from './observability/check-log.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   readonly viewOf: (identity: Identity) => IdentityView;
   /** The backends that add credentials for the app behind the ingress. */
   readonly backends: BackendParts;
+  /** The outbound HTTP stack: the provider's and Elasticsearch's dispatchers. */
+  readonly outbound: Outbound;
   readonly lifecycle: Lifecycle;
   /** The clock, for tests. */
   readonly now: () => number;

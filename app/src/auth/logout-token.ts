@@ -3,7 +3,8 @@
  * provider's JWKS, iss, aud, iat, a jti, the back-channel logout event, sid and/or sub, and no
  * nonce. Replay of a jti is checked by the caller against the shared store.
  */
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { OutboundFetch } from '../http/outbound/logged-fetch.ts';
 import type { LogoutTarget } from './identity-provider.ts';
 
 /** The event member a logout token must carry. */
@@ -20,9 +21,9 @@ export interface LogoutTokenContext {
   readonly algorithms: readonly string[] | undefined;
 }
 
-/** A remote JWKS with a bounded fetch time, for the discovered jwks_uri. */
-export function remoteJwks(jwksUri: string, timeoutMs: number): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs });
+/** A remote JWKS with a bounded fetch time, for the discovered jwks_uri, fetched through the provider's dispatcher. */
+export function remoteJwks(jwksUri: string, timeoutMs: number, fetchJwks: OutboundFetch): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs, [customFetch]: fetchJwks });
 }
 
 function optionalString(value: unknown, name: string): string | undefined {

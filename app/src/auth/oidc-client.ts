@@ -2,10 +2,15 @@
  * The IdentityProvider over openid-client: discovery in the background with retries (readiness
  * waits for it), the authorization-code flow with PKCE, and ID token validation including the
  * JWS signature against the provider's JWKS. openid-client errors are translated to AppErrors here.
+ * Every call goes through the provider's dispatcher (CA bundle, timeouts, egress proxy), which logs
+ * each failed call with its URL and cause.
  */
 import * as oidc from 'openid-client';
 import type { OidcSettings } from '../config/config.ts';
 import { AppError } from '../errors.ts';
+import { describeFailure } from '../http/outbound/failure-cause.ts';
+import { loggableUrl } from '../http/outbound/loggable-url.ts';
+import type { ProviderOutbound } from '../http/outbound/create-outbound.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { RefreshRejectedError, type IdentityProvider, type LoginChecks, type TokenResult } from './identity-provider.ts';
@@ -38,18 +43,29 @@ export function translateExchangeError(err: unknown): AppError {
   return new AppError('IDP_UNAVAILABLE', `code exchange failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
 }
 
-/** Creates the provider client and starts discovery in the background. */
+/** Where openid-client looks for the discovery document (OpenID Connect Discovery 1.0 §4). */
+function discoveryUrl(issuer: URL): string {
+  return `${issuer.href.replace(/\/$/, '')}/.well-known/openid-configuration`;
+}
+
+/**
+ * Creates the provider client and starts discovery in the background.
+ * @param outbound - the provider's dispatcher and fetches, built once at start-up
+ */
 export function createOidcClient(
   settings: OidcSettings,
   redirectUrl: URL | undefined,
   logger: Logger,
   metrics: Metrics,
+  outbound: ProviderOutbound,
 ): IdentityProvider {
   let configuration: oidc.Configuration | undefined;
   let jwks: ReturnType<typeof remoteJwks> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
   const timeoutSeconds = Math.max(1, Math.ceil(settings.timeoutMs / 1000));
+  const discoveryFetch = outbound.fetch('discovery');
+  const discoveryTarget = loggableUrl(discoveryUrl(settings.issuerUrl));
 
   const timed = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
     const end = metrics.idpDuration.startTimer({ operation });
@@ -75,19 +91,26 @@ export function createOidcClient(
           {
             timeout: timeoutSeconds,
             execute: settings.allowInsecureHttp ? [oidc.allowInsecureRequests] : [],
+            [oidc.customFetch]: discoveryFetch,
           },
         ),
       );
       // Check the ID token's signature against the JWKS even though it arrives over the token endpoint.
       oidc.enableNonRepudiationChecks(found);
-      const jwksUri = found.serverMetadata().jwks_uri;
-      jwks = jwksUri ? remoteJwks(jwksUri, settings.timeoutMs) : undefined;
+      const metadata = found.serverMetadata();
+      // Later calls share the Configuration's fetch; the URL tells the log which call it was.
+      found[oidc.customFetch] = outbound.fetch((url) =>
+        url === metadata.userinfo_endpoint ? 'userinfo' : url === metadata.jwks_uri ? 'jwks' : 'token',
+      );
+      const jwksUri = metadata.jwks_uri;
+      jwks = jwksUri ? remoteJwks(jwksUri, settings.timeoutMs, outbound.fetch('jwks')) : undefined;
       configuration = found;
       logger.info({ issuer: found.serverMetadata().issuer }, 'OpenID Provider discovery loaded');
     } catch (err) {
       if (closed) return;
       const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** attempt);
-      logger.warn({ err: (err as Error).message, retryInMs: delay }, 'OpenID Provider discovery failed');
+      const { cause, code } = describeFailure(err);
+      logger.warn({ url: discoveryTarget, cause, ...(code && { code }), retryInMs: delay }, 'OpenID Provider discovery failed');
       retryTimer = setTimeout(() => void discover(attempt + 1), delay);
       retryTimer.unref();
     }

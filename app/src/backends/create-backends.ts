@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config.ts';
+import type { Outbound } from '../http/outbound/create-outbound.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createRedisClient } from '../session/redis-client.ts';
 import type { BackendParts } from './answer-backend.ts';
@@ -26,17 +27,17 @@ function cacheSecrets(config: Config): readonly Buffer[] {
   return [createHash('sha256').update('gatehouse credential cache\0').update(elasticsearch.password).digest()];
 }
 
-/** Creates the backends of `config`. */
-export function createBackends(config: Config, logger: Logger, registry: Registry): Backends {
+/** Creates the backends of `config`; Elasticsearch is reached through `outbound`'s dispatcher. */
+export function createBackends(config: Config, logger: Logger, registry: Registry, outbound: Pick<Outbound, 'elasticsearch'>): Backends {
   const settings = config.backend.elasticsearch;
   const redis = settings && config.sessionStore === 'redis' && config.redis ? createRedisClient(config.redis) : undefined;
-  const elasticsearch = settings
+  const elasticsearch = settings && outbound.elasticsearch
     ? createElasticsearchBackend(
         {
           hosts: settings.hosts,
           username: settings.username,
           password: settings.password,
-          ...(settings.caPem !== undefined && { caPem: settings.caPem }),
+          agent: outbound.elasticsearch,
           requestTimeoutMs: settings.timeoutMs,
           expirationMs: settings.credentialTtlMs,
           dryRun: settings.dryRun,

@@ -81,6 +81,21 @@ export interface ProxySettings {
   };
 }
 
+/** The egress proxy, from HTTPS_PROXY, HTTP_PROXY and NO_PROXY (their lower-case forms win); '' when unset. */
+export interface ProxyVariables {
+  readonly https: string;
+  readonly http: string;
+  readonly noProxy: string;
+}
+
+/** Outbound HTTP to the OpenID Provider and Elasticsearch. */
+export interface OutboundSettings {
+  /** GATEHOUSE_OIDC_CA_FILE's bundle, trusted for the provider instead of the system CAs. */
+  readonly oidcCaPem: string | undefined;
+  readonly connectTimeoutMs: number;
+  readonly proxy: ProxyVariables;
+}
+
 /** Which backend answers a check, and how each is set up. */
 export interface BackendSettings {
   /** Used when the auth-url query names none. */
@@ -102,6 +117,7 @@ export interface Config {
   /** How Bearer tokens are validated (oidc provider). */
   readonly bearerValidation: 'jwks' | 'userinfo' | 'both';
   readonly backend: BackendSettings;
+  readonly outbound: OutboundSettings;
   readonly proxies: ProxySettings;
   readonly cookie: {
     /** The name as sent, including any `__Host-` prefix. */

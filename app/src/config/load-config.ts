@@ -89,9 +89,11 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(problems);
   }
   const elasticsearchCaPem = readOptionalFile('GATEHOUSE_ELASTICSEARCH_CA_FILE', clean.GATEHOUSE_ELASTICSEARCH_CA_FILE, problems);
+  const oidcCaPem = readOptionalFile('GATEHOUSE_OIDC_CA_FILE', clean.GATEHOUSE_OIDC_CA_FILE, problems);
   const config = validateCrossField(clean, file, problems, {
     keysFile: env.GATEHOUSE_COOKIE_SECRET_FILE || undefined,
     elasticsearchCaPem,
+    oidcCaPem,
   });
   if (problems.length > 0 || !config) throw new ConfigError(problems);
   return deepFreeze({

@@ -4,6 +4,7 @@
  */
 import { bool, cleanEnv, port, str, url } from 'envalid';
 import { BACKEND_SCHEMA } from './schema-backends.ts';
+import { OUTBOUND_SCHEMA } from './schema-outbound.ts';
 import { PROXY_SCHEMA } from './schema-proxies.ts';
 import { SOURCE_SCHEMA } from './schema-sources.ts';
 import { commaList, cookieKeys, duration, durationOrOff, positiveInt, scopeList, urlWithPath } from './validators.ts';
@@ -183,6 +184,7 @@ export const ENV_SCHEMA = {
   }),
   ...SOURCE_SCHEMA,
   ...BACKEND_SCHEMA,
+  ...OUTBOUND_SCHEMA,
   ...PROXY_SCHEMA,
 };
 

@@ -4,6 +4,7 @@
  */
 import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
 import { validateBackend } from './validate-backend.ts';
+import { validateOutbound } from './validate-outbound.ts';
 import { validateProvider } from './validate-provider.ts';
 import { validateProxies } from './validate-proxies.ts';
 import type { CleanedEnv } from './schema.ts';
@@ -82,10 +83,11 @@ export function validateCrossField(
   env: CleanedEnv,
   file: Readonly<Record<string, unknown>>,
   problems: string[],
-  files: { readonly keysFile?: string | undefined; readonly elasticsearchCaPem?: string | undefined } = {},
+  files: { readonly keysFile?: string | undefined; readonly elasticsearchCaPem?: string | undefined; readonly oidcCaPem?: string | undefined } = {},
 ): Omit<Config, 'configWarnings' | 'rereadConfigFile'> | undefined {
   const provider = validateProvider(env, problems);
   const backend = validateBackend(env, files.elasticsearchCaPem, problems);
+  const outbound = validateOutbound(env, files.oidcCaPem, problems);
   const proxies = validateProxies(env, provider.login, problems);
   const domain = env.GATEHOUSE_COOKIE_DOMAIN.trim() || undefined;
   const secure = env.GATEHOUSE_COOKIE_SECURE;
@@ -109,6 +111,7 @@ export function validateCrossField(
     trustedHeaders: provider.trustedHeaders,
     bearerValidation: env.GATEHOUSE_BEARER_VALIDATION as Config['bearerValidation'],
     backend,
+    outbound,
     proxies,
     cookie: {
       // The __Host- prefix pins the cookie to this exact host; browsers accept it only when Secure and without Domain.

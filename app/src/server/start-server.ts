@@ -12,6 +12,7 @@ import { createNoIdentityProvider } from '../auth/no-identity-provider.ts';
 import { createOidcClient } from '../auth/oidc-client.ts';
 import type { Config } from '../config/config.ts';
 import type { AppDeps, Lifecycle } from '../deps.ts';
+import { createOutbound } from '../http/outbound/create-outbound.ts';
 import { createIdentitySettings } from '../identity/identity-settings.ts';
 import { createIdentityViews } from '../identity/identity-view.ts';
 import { createCheckLog } from '../observability/check-log.ts';
@@ -72,7 +73,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   });
   const lifecycle: Lifecycle = { shuttingDown: false };
   const sessions = createSessions(config, store, sealer, now);
-  const idp = config.oidc ? createOidcClient(config.oidc, config.login?.redirectUrl, logger, metrics) : createNoIdentityProvider();
+  // Every outbound HTTP call goes through these dispatchers, built once from the config.
+  const outbound = createOutbound(config, logger);
+  const idp =
+    config.oidc && outbound.provider
+      ? createOidcClient(config.oidc, config.login?.redirectUrl, logger, metrics, outbound.provider)
+      : createNoIdentityProvider();
   for (const warning of config.configWarnings) logger.warn({ warning }, 'config file');
   if (config.cookie.keysGenerated) {
     logger.warn('GATEHOUSE_COOKIE_SECRET is not set: a random key was made for this process; set one shared by every replica');
@@ -105,7 +111,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     pollMs: options.configPollMs ?? config.configReloadIntervalMs,
     onReload: (outcome) => metrics.configReloads.inc({ outcome }),
   });
-  const backends = createBackends(config, logger, metrics.registry);
+  const backends = createBackends(config, logger, metrics.registry, outbound);
   const deps: AppDeps = {
     config,
     logger,
@@ -119,6 +125,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     identity,
     viewOf: createIdentityViews(() => identity.current()),
     backends,
+    outbound,
     lifecycle,
     now,
   };
@@ -139,6 +146,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       identity.close();
       stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(async () => {
         await backends.close().catch(() => {});
+        await outbound.close().catch(() => {});
         deps.checkLog.flush();
         stdout?.flushSync();
       });

@@ -1,6 +1,7 @@
 /**
  * Types shared by the Bearer-token identity source (elastauth's `oidc` provider, hardened).
  */
+import type { OutboundFetch } from '../../http/outbound/logged-fetch.ts';
 
 /** How a Bearer token is validated, as elastauth's `oidc.token_validation`. */
 export type BearerMode = 'jwks' | 'userinfo' | 'both';
@@ -21,6 +22,8 @@ export interface BearerVerifierOptions {
   readonly clockToleranceSec?: number;
   /** Upper bound of each call to the provider (JWKS, userinfo). */
   readonly fetchTimeoutMs: number;
+  /** The provider's fetches through its dispatcher (CA, proxy, failure log); the global fetch when not given. */
+  readonly fetch?: { readonly jwks: OutboundFetch; readonly userinfo: OutboundFetch };
 }
 
 /**

@@ -4,6 +4,7 @@
  * object with a `sub`) means the provider could not vouch either way and is reported as
  * unavailable, so the caller answers 503 rather than calling a possibly good token bad.
  */
+import type { OutboundFetch } from '../../http/outbound/logged-fetch.ts';
 import { fail, type BearerResult } from './bearer-types.ts';
 
 /** Larger userinfo bodies are refused; real ones are a few KiB. */
@@ -30,10 +31,11 @@ async function readCapped(response: Response): Promise<string | undefined> {
 /**
  * The userinfo claims for `token`, or why there are none; never throws.
  * Signed (application/jwt) userinfo responses are not supported and count as unavailable.
+ * @param fetchUserinfo - the provider's fetch; the global fetch when not given
  */
-export async function callUserinfo(url: string, token: string, timeoutMs: number): Promise<BearerResult> {
+export async function callUserinfo(url: string, token: string, timeoutMs: number, fetchUserinfo: OutboundFetch = fetch): Promise<BearerResult> {
   try {
-    const response = await fetch(url, {
+    const response = await fetchUserinfo(url, {
       headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),

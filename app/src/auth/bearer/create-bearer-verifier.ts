@@ -15,6 +15,7 @@
  *   `userinfo` rule above.
  */
 import { AppError } from '../../errors.ts';
+import type { OutboundFetch } from '../../http/outbound/logged-fetch.ts';
 import { fail, type BearerResult, type BearerVerifierOptions } from './bearer-types.ts';
 import { callUserinfo } from './call-userinfo.ts';
 import { isJwsShaped, readBearerToken } from './read-bearer-token.ts';
@@ -63,17 +64,17 @@ function namesClient(claims: Readonly<Record<string, unknown>>, clientId: string
   return Array.isArray(aud) && aud.includes(clientId);
 }
 
-async function verifyOpaque(token: string, userinfoUrl: string, clientId: string, timeoutMs: number): Promise<BearerResult> {
-  const result = await callUserinfo(userinfoUrl, token, timeoutMs);
+async function verifyOpaque(token: string, userinfoUrl: string, clientId: string, timeoutMs: number, fetchUserinfo?: OutboundFetch): Promise<BearerResult> {
+  const result = await callUserinfo(userinfoUrl, token, timeoutMs, fetchUserinfo);
   if (!result.ok) return result;
   if (!namesClient(result.claims, clientId)) return fail('bearer_wrong_audience', 'userinfo does not name this client in aud or azp');
   return result;
 }
 
-async function verifyJwtThenUserinfo(token: string, check: JwtCheck, userinfoUrl: string, timeoutMs: number): Promise<BearerResult> {
+async function verifyJwtThenUserinfo(token: string, check: JwtCheck, userinfoUrl: string, timeoutMs: number, fetchUserinfo?: OutboundFetch): Promise<BearerResult> {
   const verified = await verifyJwt(token, check);
   if (!verified.ok) return verified;
-  const info = await callUserinfo(userinfoUrl, token, timeoutMs);
+  const info = await callUserinfo(userinfoUrl, token, timeoutMs, fetchUserinfo);
   if (!info.ok) return info;
   const sub = verified.claims.sub;
   if (sub !== undefined && info.claims.sub !== sub) return fail('bearer_userinfo_refused', 'userinfo names another sub');
@@ -93,10 +94,11 @@ export function createBearerVerifier(options: BearerVerifierOptions): BearerVeri
     audience: options.audience,
     algorithms: options.allowedAlgorithms ?? ASYMMETRIC_ALGORITHMS,
     clockToleranceSec: options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC,
-    getKey: remoteKeySet(options.jwksUri, options.fetchTimeoutMs),
+    getKey: remoteKeySet(options.jwksUri, options.fetchTimeoutMs, options.fetch?.jwks),
   };
   const userinfoUrl = options.userinfoUrl ?? '';
   const timeoutMs = options.fetchTimeoutMs;
+  const fetchUserinfo = options.fetch?.userinfo;
   return {
     async verify(authorizationHeader) {
       const read = readBearerToken(authorizationHeader);
@@ -107,9 +109,11 @@ export function createBearerVerifier(options: BearerVerifierOptions): BearerVeri
         case 'jwks':
           return jwt ? verifyJwt(token, check) : fail('bearer_malformed', 'not a JWT; the jwks mode accepts only JWTs');
         case 'both':
-          return jwt ? verifyJwt(token, check) : verifyOpaque(token, userinfoUrl, options.audience, timeoutMs);
+          return jwt ? verifyJwt(token, check) : verifyOpaque(token, userinfoUrl, options.audience, timeoutMs, fetchUserinfo);
         case 'userinfo':
-          return jwt ? verifyJwtThenUserinfo(token, check, userinfoUrl, timeoutMs) : verifyOpaque(token, userinfoUrl, options.audience, timeoutMs);
+          return jwt
+            ? verifyJwtThenUserinfo(token, check, userinfoUrl, timeoutMs, fetchUserinfo)
+            : verifyOpaque(token, userinfoUrl, options.audience, timeoutMs, fetchUserinfo);
       }
     },
   };

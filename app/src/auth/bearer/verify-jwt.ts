@@ -3,7 +3,8 @@
  * `exp` (required) and `nbf`. jose's errors become stable reasons here, and a failure to fetch
  * the key set is kept apart from a bad token, so the caller can answer 503 rather than 401.
  */
-import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { OutboundFetch } from '../../http/outbound/logged-fetch.ts';
 import { fail, type BearerReason, type BearerResult } from './bearer-types.ts';
 
 /** Every asymmetric JWS algorithm; `none` and the HMAC family are never accepted. */
@@ -28,9 +29,10 @@ class KeySetUnavailableError extends Error {
 /**
  * The provider's key set, cached by jose: fetched on first use, again only after `cacheMaxAge`
  * (10 min) or, for an unknown `kid`, at most once per cooldown (30 s), never per request.
+ * @param fetchJwks - the provider's fetch; jose's default (the global fetch) when not given
  */
-export function remoteKeySet(jwksUri: string, timeoutMs: number): JWTVerifyGetKey {
-  const remote = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs });
+export function remoteKeySet(jwksUri: string, timeoutMs: number, fetchJwks?: OutboundFetch): JWTVerifyGetKey {
+  const remote = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs, ...(fetchJwks && { [customFetch]: fetchJwks }) });
   return async (header, token) => {
     try {
       return await remote(header, token);

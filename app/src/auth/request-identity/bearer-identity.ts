@@ -35,8 +35,9 @@ const REASON_OF: Readonly<Record<BearerReason, Reason>> = {
 type Verifier = ReturnType<typeof createBearerVerifier>;
 
 /** Creates the Bearer-token identifier. */
-export function createBearerIdentifier(deps: Pick<AppDeps, 'config' | 'idp' | 'identity' | 'logger' | 'now'>): RequestIdentifier {
+export function createBearerIdentifier(deps: Pick<AppDeps, 'config' | 'idp' | 'identity' | 'logger' | 'now' | 'outbound'>): RequestIdentifier {
   const { config, idp, now } = deps;
+  const provider = deps.outbound.provider;
   const remembered = new Map<string, { identity: Identity; until: number; fingerprint: string }>();
   let verifier: Verifier | undefined;
 
@@ -52,6 +53,7 @@ export function createBearerIdentifier(deps: Pick<AppDeps, 'config' | 'idp' | 'i
       ...(endpoints.userinfoEndpoint && { userinfoUrl: endpoints.userinfoEndpoint }),
       mode: config.bearerValidation,
       fetchTimeoutMs: config.oidc.timeoutMs,
+      ...(provider && { fetch: { jwks: provider.fetch('jwks'), userinfo: provider.fetch('userinfo') } }),
     });
     return verifier;
   };

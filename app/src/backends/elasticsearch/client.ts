@@ -6,8 +6,12 @@
  * fails (connection refused or reset, a timeout, a 502/503/504) is marked dead and the same
  * request moves on to the next one, and a dead host is pinged back to life after the pool's
  * resurrection delay (60 s, doubling while it stays dead).
+ *
+ * Every request goes through gatehouse's Elasticsearch dispatcher (see transport-agent.ts): the CA
+ * bundle, the timeouts and the egress proxy are set there, not in the client's `tls` or `proxy`.
  */
 import { Client, ClusterConnectionPool } from '@elastic/elasticsearch';
+import type { TransportAgent } from '../../http/outbound/transport-agent.ts';
 
 /** What {@link createElasticsearchClient} needs; all of it comes from configuration. */
 export interface ElasticsearchClientOptions {
@@ -17,16 +21,16 @@ export interface ElasticsearchClientOptions {
   readonly username: string;
   /** The admin password, read from a file or a Secret by the caller. */
   readonly password: string;
-  /** PEM bundle of the CAs that sign the cluster's HTTP certificates; the system CAs otherwise. */
-  readonly caPem?: string | undefined;
+  /** The dispatcher every request goes through, with the CA bundle, timeouts and proxy (createOutbound). */
+  readonly agent: TransportAgent;
   /** Upper bound of one HTTP attempt against one host, in ms. */
   readonly requestTimeoutMs: number;
 }
 
 /**
  * Creates the client. It does not connect until the first request. Each request is tried at most
- * once per host (no backoff, since there are no more attempts than hosts), never sniffs, and
- * verifies TLS certificates.
+ * once per host (no backoff, since there are no more attempts than hosts) and never sniffs; the
+ * agent verifies TLS certificates.
  * @throws Error when no host is given or a host is not an http(s) URL without credentials
  */
 export function createElasticsearchClient(options: ElasticsearchClientOptions): Client {
@@ -56,7 +60,8 @@ export function createElasticsearchClient(options: ElasticsearchClientOptions): 
     // Plain JSON instead of the client's `compatible-with=9` media type: Elasticsearch 8 refuses that
     // one, and the security API answers the same in 8 and 9.
     headers: { accept: 'application/json', 'content-type': 'application/json' },
-    tls: { rejectUnauthorized: true, ...(options.caPem === undefined ? {} : { ca: options.caPem }) },
+    // UndiciConnection calls this once per host and uses what it returns as that host's pool.
+    agent: () => options.agent,
     name: 'gatehouse',
   });
 }

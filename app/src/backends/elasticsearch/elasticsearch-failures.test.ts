@@ -124,7 +124,8 @@ describe('hosts in failover order', () => {
   });
 
   test('hosts with credentials in the URL, or no host, are refused at construction', () => {
-    const base = { username: 'a', password: 'b', requestTimeoutMs: 1000 };
+    const agent = { request: () => Promise.reject(new Error('never called')), close: async () => {} };
+    const base = { username: 'a', password: 'b', requestTimeoutMs: 1000, agent };
     assert.throws(() => createElasticsearchClient({ ...base, hosts: [] }), /at least one host/);
     assert.throws(() => createElasticsearchClient({ ...base, hosts: ['https://u:p@es:9200'] }), /without credentials/);
     assert.throws(() => createElasticsearchClient({ ...base, hosts: ['ftp://es'] }), /http\(s\) URL/);

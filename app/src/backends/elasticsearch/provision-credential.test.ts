@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startElasticsearchStandIn, type ElasticsearchStandIn } from '../../../../e2e/stand-ins/elasticsearch/stand-in.ts';
 import { Registry } from 'prom-client';
+import { createDispatcher, DIRECT } from '../../http/outbound/create-dispatcher.ts';
+import { transportAgent } from '../../http/outbound/transport-agent.ts';
 import { createElasticsearchBackend } from './backend.ts';
 import { createMemoryCredentialCache } from './credential-cache.ts';
 import { backendFor, capturingLogger, passwordOf } from './provision.fixture.ts';
@@ -109,6 +111,7 @@ describe('provisioning an Elasticsearch credential', () => {
         hosts: [standIn.url],
         username: standIn.admin.username,
         password: standIn.admin.password,
+        agent: transportAgent(createDispatcher({ connectTimeoutMs: 2000, timeoutMs: 2000, proxy: DIRECT }), capturingLogger()),
         requestTimeoutMs: 2000,
         expirationMs: 60_000,
         dryRun: false,

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
 import type { ElasticsearchStandIn } from '../../../../e2e/stand-ins/elasticsearch/stand-in.ts';
+import { createDispatcher, DIRECT } from '../../http/outbound/create-dispatcher.ts';
+import { transportAgent } from '../../http/outbound/transport-agent.ts';
 import type { BackendLogger } from '../logger.ts';
 import { createElasticsearchClient } from './client.ts';
 import { createMemoryCredentialCache, type CredentialCache } from './credential-cache.ts';
@@ -52,17 +54,18 @@ export function backendFor(standIn: ElasticsearchStandIn, options: BackendOption
   const registry = new Registry();
   const metrics = createElasticsearchMetrics(registry);
   const admin = options.admin ?? standIn.admin;
+  const logger = capturingLogger();
+  const timeoutMs = options.requestTimeoutMs ?? 2000;
   const client = createElasticsearchClient({
     hosts: options.hosts ?? [standIn.url],
     username: admin.username,
     password: admin.password,
-    caPem: options.caPem,
-    requestTimeoutMs: options.requestTimeoutMs ?? 2000,
+    agent: transportAgent(createDispatcher({ caPem: options.caPem, connectTimeoutMs: timeoutMs, timeoutMs, proxy: DIRECT }), logger),
+    requestTimeoutMs: timeoutMs,
   });
   const api = createSecurityApi(client, metrics);
   const cache = options.cache ?? createMemoryCredentialCache();
   const sealer = options.sealer ?? createCredentialSealer([randomBytes(32)]);
-  const logger = capturingLogger();
   const provisioner = createCredentialProvisioner({
     expirationMs: 3_600_000,
     ...options,

@@ -1,0 +1,70 @@
+/**
+ * The outbound HTTP stack, built once at start-up from the Config: one dispatcher per target (the
+ * OpenID Provider, Elasticsearch), each with its CA bundle, timeouts and the egress proxy, and the
+ * fetches and the Elasticsearch agent that go through them and log every failed call.
+ */
+import type { Dispatcher } from 'undici';
+import type { Config } from '../../config/config.ts';
+import { createDispatcher } from './create-dispatcher.ts';
+import { loggedFetch, type FailureLog, type FetchCall, type OutboundFetch } from './logged-fetch.ts';
+import { transportAgent, type TransportAgent } from './transport-agent.ts';
+
+/** The calls gatehouse makes to the OpenID Provider. */
+export type ProviderCall = 'discovery' | 'token' | 'jwks' | 'userinfo';
+
+/** How each call is named in the failure log, and whether only a 200 will do (the documents). */
+const CALLS: Readonly<Record<ProviderCall, FetchCall>> = Object.freeze({
+  discovery: Object.freeze({ target: 'provider discovery', expect200: true }),
+  token: Object.freeze({ target: 'provider token', expect200: false }),
+  jwks: Object.freeze({ target: 'provider JWKS', expect200: true }),
+  userinfo: Object.freeze({ target: 'provider userinfo', expect200: false }),
+});
+
+/** The OpenID Provider's side of the stack. */
+export interface ProviderOutbound {
+  readonly dispatcher: Dispatcher;
+  /**
+   * A fetch for `call`, or for the call a URL names (openid-client makes the token, userinfo and
+   * ID-token key calls through one fetch). Made at start-up or once after discovery, not per request.
+   */
+  fetch(call: ProviderCall | ((url: string) => ProviderCall)): OutboundFetch;
+}
+
+/** Every outbound target. */
+export interface Outbound {
+  /** Set when an OpenID Provider is configured. */
+  readonly provider: ProviderOutbound | undefined;
+  /** The Elasticsearch client's agent; set when Elasticsearch hosts are configured. */
+  readonly elasticsearch: TransportAgent | undefined;
+  /** Closes every dispatcher: idle connections at once, busy ones when their request ends. */
+  close(): Promise<void>;
+}
+
+function providerOutbound(dispatcher: Dispatcher, log: FailureLog): ProviderOutbound {
+  return {
+    dispatcher,
+    fetch: (call) => loggedFetch(dispatcher, log, typeof call === 'function' ? (url) => CALLS[call(url)] : () => CALLS[call]),
+  };
+}
+
+/**
+ * Builds the stack. Nothing connects until the first call.
+ * @param log - where failed calls are written, with target, URL and cause
+ */
+export function createOutbound(config: Pick<Config, 'oidc' | 'backend' | 'outbound'>, log: FailureLog): Outbound {
+  const { connectTimeoutMs, proxy, oidcCaPem } = config.outbound;
+  const dispatchers: Dispatcher[] = [];
+  const build = (caPem: string | undefined, timeoutMs: number): Dispatcher => {
+    const dispatcher = createDispatcher({ caPem, connectTimeoutMs, timeoutMs, proxy });
+    dispatchers.push(dispatcher);
+    return dispatcher;
+  };
+  const elasticsearch = config.backend.elasticsearch;
+  return {
+    provider: config.oidc ? providerOutbound(build(oidcCaPem, config.oidc.timeoutMs), log) : undefined,
+    elasticsearch: elasticsearch ? transportAgent(build(elasticsearch.caPem, elasticsearch.timeoutMs), log) : undefined,
+    async close() {
+      await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));
+    },
+  };
+}
