@@ -30,7 +30,7 @@ node_modules/.package-lock.json: package.json package-lock.json $(NODE_STAMP)
 
 setup: $(NODE_STAMP) node_modules/.package-lock.json ## install Node 24 and the npm packages
 
-system-deps: ## install Debian packages (nginx, set-misc, redis, chromium, wrk)
+system-deps: ## install Debian packages (nginx, set-misc, redis, chromium, caddy, wrk)
 	scripts/install-system-deps.sh
 
 build: setup typecheck ## check the TypeScript (Node 24 runs it directly)
@@ -50,8 +50,8 @@ test-integration: setup ## in-process tests against a real OpenID Provider
 test-e2e: setup system-deps ## tests through real nginx and Chromium
 	$(NODE_TEST) $(E2E_TESTS)
 
-demo: setup system-deps typecheck ## start nginx + test IdP + demo app + gatehouse and print the URL
-	node e2e/stack/demo.ts
+demo: setup system-deps typecheck ## start nginx (PROXY=caddy: Caddy) + test IdP + demo app + gatehouse and print the URL
+	DEMO_PROXY='$(PROXY)' node e2e/stack/demo.ts
 
 run: setup ## start gatehouse alone, configured by the environment
 	node app/src/main.ts

@@ -10,7 +10,16 @@ function portFromEnv(name: string, fallback: number): number {
   return port;
 }
 
+/** `make demo PROXY=caddy` puts Caddy with forward_auth in front instead of nginx. */
+function proxyFromEnv(): 'nginx' | 'caddy' {
+  const raw = process.env['DEMO_PROXY'] ?? '';
+  if (raw === '' || raw === 'nginx') return 'nginx';
+  if (raw === 'caddy') return 'caddy';
+  throw new Error(`PROXY (DEMO_PROXY) must be nginx or caddy: ${raw}`);
+}
+
 const stack = await startStack({
+  proxy: proxyFromEnv(),
   nginxPort: portFromEnv('DEMO_NGINX_PORT', 8080),
   gatehousePorts: [portFromEnv('DEMO_GATEHOUSE_PORT', 4180)],
   gatehouseMetricsPorts: [portFromEnv('DEMO_METRICS_PORT', 9180)],
@@ -28,12 +37,12 @@ gatehouse demo is running: ${stack.baseUrl}/
 
   ${stack.baseUrl}/        any signed-in user
   ${stack.baseUrl}/admin   members of "admins" only
-  ${stack.baseUrl}/api     API: 401 instead of a sign-in redirect
+  ${stack.baseUrl}/api     ${stack.proxy === 'caddy' ? 'API clients get 401, a browser is sent to sign in' : 'API: 401 instead of a sign-in redirect'}
 
 Users (at the test IdP ${stack.idp.issuer}):
 ${users}
 
-Gatehouse ${stack.gatehouse.map((g) => `:${g.port} (metrics :${g.metricsPort})`).join(', ')}, echo app :${stack.echo.port}.
+Gatehouse ${stack.gatehouse.map((g) => `:${g.port} (metrics :${g.metricsPort})`).join(', ')}, echo app :${stack.echo.port}, ${stack.proxy === 'caddy' ? 'Caddy (forward_auth)' : 'nginx (auth_request)'} in front.
 Press Ctrl-C to stop.
 `);
 

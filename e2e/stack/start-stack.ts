@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { CADDY_TRUSTED_PROXY_ENV, startCaddy } from '../caddy/start-caddy.ts';
+import type { CaddyHandle } from '../caddy/start-caddy.ts';
 import { startEchoApp } from '../upstream/echo-app.ts';
 import type { EchoApp } from '../upstream/echo-app.ts';
 import { startTestIdp } from '../idp/test-idp.ts';
@@ -12,6 +14,9 @@ import type { GatehouseProcess } from './gatehouse-process.ts';
 
 /** Options of {@link startStack}; every port defaults to a free ephemeral one. */
 export interface StackOptions {
+  /** The proxy in front: nginx rendered like ingress-nginx (default), or Caddy with forward_auth. */
+  proxy?: 'nginx' | 'caddy';
+  /** The port of the proxy in front, nginx's or Caddy's. */
   nginxPort?: number;
   /** One port per gatehouse replica; default one replica. */
   gatehousePorts?: number[];
@@ -27,14 +32,13 @@ export interface StackOptions {
   nginx?: Pick<StartNginxOptions, 'ingresses' | 'responseHeaders'>;
 }
 
-/** The running local stack: IdP, echo app, gatehouse replica(s) and nginx in front. */
-export interface Stack {
+/** What every local stack has, whichever proxy is in front. */
+interface StackParts {
   /** `http://localhost:<nginxPort>` */
   baseUrl: string;
   idp: TestIdp;
   echo: EchoApp;
   gatehouse: GatehouseProcess[];
-  nginx: NginxHandle;
   /** The OIDC client registered for gatehouse at the IdP. */
   client: { clientId: string; clientSecret: string };
   /** The settings shared by every replica (without the per-replica ports). */
@@ -43,11 +47,26 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** The running local stack: IdP, echo app, gatehouse replica(s) and nginx in front. */
+export interface Stack extends StackParts {
+  proxy: 'nginx';
+  nginx: NginxHandle;
+}
+
+/** The local stack with Caddy's forward_auth in front instead of nginx. */
+export interface CaddyStack extends StackParts {
+  proxy: 'caddy';
+  caddy: CaddyHandle;
+}
+
 /**
  * Starts, in order, the test IdP, the echo app, gatehouse and nginx configured like
- * ingress-nginx, all on loopback.
+ * ingress-nginx (or, with `proxy: 'caddy'`, Caddy with forward_auth), all on loopback.
  */
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+export function startStack(options?: StackOptions & { proxy?: 'nginx' }): Promise<Stack>;
+export function startStack(options: StackOptions & { proxy: 'caddy' }): Promise<CaddyStack>;
+export function startStack(options?: StackOptions): Promise<Stack | CaddyStack>;
+export async function startStack(options: StackOptions = {}): Promise<Stack | CaddyStack> {
   const replicas = options.gatehousePorts?.length ?? 1;
   const [nginxPort = 0, upstreamPort = 0, ...pool] = await pickPorts([
     options.nginxPort,
@@ -88,6 +107,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         GATEHOUSE_OIDC_SCOPES: 'openid profile email groups offline_access',
         GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: 'localhost',
         GATEHOUSE_LOG_LEVEL: 'info',
+        ...(options.proxy === 'caddy' ? CADDY_TRUSTED_PROXY_ENV : {}),
         ...options.gatehouseEnv,
       },
     );
@@ -104,9 +124,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       stoppers.push(() => replica.stop());
     }
 
+    const parts = { baseUrl, idp, echo, gatehouse, client, gatehouseEnv, stop };
+    if (options.proxy === 'caddy') {
+      const caddy = await startCaddy({ port: nginxPort, gatehousePorts, upstreamPort });
+      stoppers.push(() => caddy.stop());
+      return { ...parts, proxy: 'caddy', caddy };
+    }
     const nginx = await startNginx({ ...options.nginx, port: nginxPort, gatehousePorts, upstreamPort });
     stoppers.push(() => nginx.stop());
-    return { baseUrl, idp, echo, gatehouse, nginx, client, gatehouseEnv, stop };
+    return { ...parts, proxy: 'nginx', nginx };
   } catch (error) {
     await stop();
     throw error;

@@ -12,6 +12,11 @@ export interface StartEchoAppOptions {
 /** A running echo app. */
 export interface EchoApp {
   port: number;
+  /**
+   * `METHOD url` of every request received so far, oldest first (the latest 1000), so a test can
+   * prove that a refused request never reached the app.
+   */
+  requests(): readonly string[];
   close(): Promise<void>;
 }
 
@@ -22,6 +27,8 @@ export interface EchoResponse {
   /** The request headers as received, names lower-cased. */
   headers: IncomingHttpHeaders;
 }
+
+const MAX_REMEMBERED = 1000;
 
 const SHOWN_HEADERS = [
   'x-auth-request-user',
@@ -37,7 +44,12 @@ const SHOWN_HEADERS = [
  */
 export async function startEchoApp(options: StartEchoAppOptions = {}): Promise<EchoApp> {
   // Like a real app behind ingress-nginx, accept the 4 × 8 KiB of headers nginx may forward.
-  const server = createServer({ maxHeaderSize: 64 * 1024 }, handle);
+  const seen: string[] = [];
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+    seen.push(`${req.method ?? ''} ${req.url ?? ''}`);
+    if (seen.length > MAX_REMEMBERED) seen.shift();
+    handle(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -46,6 +58,7 @@ export async function startEchoApp(options: StartEchoAppOptions = {}): Promise<E
   if (address === null || typeof address === 'string') throw new Error('echo app has no port');
   return {
     port: address.port,
+    requests: () => [...seen],
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
