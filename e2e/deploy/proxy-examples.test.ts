@@ -7,7 +7,7 @@
  * proxy serves gatehouse's /oauth2/ unchecked.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { HTTPExternalAuthFilter } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPExternalAuthFilter';
@@ -169,5 +169,16 @@ describe('proxy examples', () => {
     }
     assertGrant(byProxy['nginx-gateway-fabric'], 'gateway.networking.k8s.io', 'HTTPRoute');
     assertOauth2Route(byProxy['nginx-gateway-fabric'], 'nginx-gateway-fabric');
+  });
+
+  it('the migration page links every example file, and each of its links resolves', () => {
+    const page = readFileSync(join(EXAMPLES, 'migrating-from-ingress-nginx.md'), 'utf8');
+    const links = [...page.matchAll(/\]\(([^)#]+)\)/g)].map((m) => m[1] ?? '').filter((link) => !/^https?:/.test(link));
+    for (const link of links) assert.ok(existsSync(join(EXAMPLES, link)), `broken link ${link}`);
+    for (const proxy of [...MANIFEST_PROXIES, 'caddy']) {
+      for (const file of readdirSync(join(EXAMPLES, proxy))) {
+        assert.ok(links.some((link) => link === `${proxy}/${file}` || link === `${proxy}/`), `${proxy}/${file} is not linked`);
+      }
+    }
   });
 });
