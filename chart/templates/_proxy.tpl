@@ -34,14 +34,16 @@ k8s-examples/{{ . }}/
 1. Protect an app with Caddy's forward_auth, before its reverse_proxy:
 
     forward_auth {{ $host }}:{{ $port }} {
-        uri /oauth2/forward-auth
+        uri /oauth2/forward-auth?
         copy_headers {{ join " " .headers }}
 {{- if $secret }}
         header_up {{ $v.trustedProxies.secretHeader }} {env.GATEHOUSE_PROXY_SECRET}
 {{- end }}
     }
 
-   Restrict a route with a query on the uri, e.g. `uri /oauth2/forward-auth?allowed_groups=admins`.
+   Keep the "?" (a uri without a query passes the client's own query on as the policy), and
+   restrict a route with a query there, e.g. `uri /oauth2/forward-auth?allowed_groups=admins`.
+   Remove the client's own X-Auth-Request-* first (request_header -X-Auth-Request-User, …).
 {{- else if eq $v.proxy "envoy-gateway" }}
 1. Protect an app's HTTPRoute with an Envoy Gateway SecurityPolicy (and a ReferenceGrant in
    namespace "{{ $root.Release.Namespace }}" when the route lives elsewhere):

@@ -20,7 +20,7 @@ const TRUST = { trustedProxies: { sources: ['10.42.0.0/16'], secret: PROXY_SECRE
 const WIRING: readonly { readonly proxy: string; readonly endpoint: RegExp }[] = [
   { proxy: 'ingress-nginx', endpoint: /nginx\.ingress\.kubernetes\.io\/auth-url: "http:\/\/gh-gatehouse\.auth\.svc\.cluster\.local:4180\/oauth2\/auth"/ },
   { proxy: 'traefik', endpoint: /address: "http:\/\/gh-gatehouse\.auth\.svc\.cluster\.local:4180\/oauth2\/forward-auth"/ },
-  { proxy: 'caddy', endpoint: /forward_auth gh-gatehouse\.auth\.svc\.cluster\.local:4180 \{\s+uri \/oauth2\/forward-auth\n/ },
+  { proxy: 'caddy', endpoint: /forward_auth gh-gatehouse\.auth\.svc\.cluster\.local:4180 \{\s+uri \/oauth2\/forward-auth\?\n/ },
   { proxy: 'envoy-gateway', endpoint: /backendRefs: \[\{name: gh-gatehouse, namespace: auth, port: 4180\}\]\s+path: \/oauth2\/ext-authz\n/ },
   { proxy: 'istio', endpoint: /service: gh-gatehouse\.auth\.svc\.cluster\.local\s+port: 4180\s+pathPrefix: \/oauth2\/ext-authz\n/ },
   { proxy: 'gateway-api', endpoint: /type: ExternalAuth[\s\S]*backendRef: \{name: gh-gatehouse, namespace: auth, port: 4180\}\s+http:\s+path: \/oauth2\/ext-authz\n/ },

@@ -81,6 +81,8 @@ describe('caddy example', () => {
       assert.deepEqual(handler.upstreams, [{ dial: `${GATEHOUSE.host}:${GATEHOUSE.port}` }]);
       const uri = new URL(handler.rewrite?.uri ?? '', 'http://x');
       assert.equal(uri.pathname, '/oauth2/forward-auth');
+      // Caddy keeps the client's query when the uri has none: a "?" must always be there.
+      assert.match(handler.rewrite?.uri ?? '', /\?/);
       checkRouteQuery(uri.search.slice(1));
       assert.deepEqual(Object.keys(handler.headers?.request?.set ?? {}).sort(), ['X-Forwarded-Method', 'X-Forwarded-Uri', 'X-Gatehouse-Proxy-Secret']);
       const copied = (handler.handle_response ?? []).flatMap((r) => [...handlers(r.routes)]).flatMap(({ handler: h }) => Object.keys(h.request?.set ?? {}));
@@ -159,13 +161,15 @@ describe('caddy example', () => {
       assert.equal(app.seen.at(-1)?.headers['x-gatehouse-proxy-secret'], undefined);
     });
 
-    it("hands the app gatehouse's identity headers and none the client sent", async () => {
-      const res = await get('/reports', { cookie: 'gatehouse=alice', 'x-auth-request-user': 'mallory', 'x-auth-request-email': 'mallory@example.com' });
+    it("hands the app gatehouse's identity headers and none the client sent, and never the client's query as the policy", async () => {
+      const res = await get('/reports?backend=elasticsearch', { cookie: 'gatehouse=alice', 'x-auth-request-user': 'mallory', 'x-auth-request-email': 'mallory@example.com' });
       assert.equal(res.status, 200);
       const seen = JSON.parse(res.body) as Record<string, string>;
       assert.equal(seen['x-auth-request-user'], 'alice');
       assert.equal(seen['x-auth-request-groups'], 'admins');
       assert.equal(seen['x-auth-request-email'], undefined);
+      assert.equal(new URL(gatehouse.seen.at(-1)?.url ?? '', 'http://x').search, '');
+      assert.equal(gatehouse.seen.at(-1)?.headers['x-forwarded-uri'], '/reports?backend=elasticsearch');
     });
 
     it('serves /oauth2/start from gatehouse without asking it first', async () => {
