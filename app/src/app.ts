@@ -8,7 +8,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AppDeps } from './deps.ts';
 import { AppError } from './errors.ts';
+import { createDenialNotes, noteDenials } from './http/denial-notes.ts';
 import { createErrorHandler } from './http/error-handler.ts';
+import { PAGE_CSP } from './http/html-page.ts';
 import { requestIdOf } from './http/request-id.ts';
 import { ROUTES } from './http/routes.ts';
 import { createCheckPipeline } from './check/check-pipeline.ts';
@@ -18,6 +20,7 @@ import { createExtAuthzAdapter } from './proxies/ext-authz/ext-authz-adapter.ts'
 import { createForwardAuthAdapter } from './proxies/forward-auth/forward-auth-adapter.ts';
 import { serveCheck } from './proxies/serve-check.ts';
 import { createBackchannelLogoutRoute } from './routes/backchannel-logout.ts';
+import { createErrorPageRoute } from './routes/error-page.ts';
 import { createHealthRoutes } from './routes/health.ts';
 import { createSignInRoutes } from './routes/sign-in.ts';
 import { createSignOutRoutes } from './routes/sign-out.ts';
@@ -31,7 +34,10 @@ function isPath(url: string, path: string): boolean {
 /** Builds the main port's request listener. */
 export function buildApp(deps: AppDeps): RequestListener {
   const pipeline = createCheckPipeline(deps);
-  const authRequest = serveCheck(deps, createAuthRequestAdapter(deps), pipeline);
+  // ingress-nginx asks for the denied page in a second request: the check leaves a note for it.
+  const denialNotes = createDenialNotes();
+  const authRequestAdapter = createAuthRequestAdapter(deps);
+  const authRequest = serveCheck(deps, deps.config.showDenialDetails ? noteDenials(authRequestAdapter, denialNotes) : authRequestAdapter, pipeline);
   const forwardAuth = serveCheck(deps, createForwardAuthAdapter(deps), pipeline);
   const extAuthz = serveCheck(deps, createExtAuthzAdapter(deps), pipeline);
   const health = createHealthRoutes(deps);
@@ -63,6 +69,7 @@ export function buildApp(deps: AppDeps): RequestListener {
     res.set('Cache-Control', 'no-store');
     res.set('X-Content-Type-Options', 'nosniff');
     res.set('Referrer-Policy', 'no-referrer');
+    res.set('Content-Security-Policy', PAGE_CSP);
     next();
   });
   // Browser sessions exist only with the login provider; the others answer these paths with 404.
@@ -76,6 +83,11 @@ export function buildApp(deps: AppDeps): RequestListener {
     web.get(ROUTES.userinfo, createUserinfoRoute(deps));
     web.post(ROUTES.backchannelLogout, express.urlencoded({ extended: false, limit: '32kb' }), createBackchannelLogoutRoute(deps));
   }
+
+  // ingress-nginx's custom error pages (X-Code), for every provider; without X-Code, the 404 below.
+  const errorPage = createErrorPageRoute(deps, denialNotes);
+  web.all(ROUTES.errorPage, errorPage);
+  web.all(ROUTES.errorPageRoot, errorPage);
 
   web.use((req: Request) => {
     throw new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`);

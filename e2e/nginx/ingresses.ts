@@ -17,12 +17,17 @@ export interface ProtectedIngress {
   signin: 'relative-rd' | 'absolute-rd' | 'none';
   /** The `auth-always-set-cookie` annotation. */
   alwaysSetCookie?: boolean;
+  /**
+   * The `custom-http-errors` annotation, with `default-backend` naming gatehouse's Service: nginx
+   * asks gatehouse for the page of these statuses (the denied page for 403).
+   */
+  customHttpErrors?: readonly number[];
 }
 
 /** The Ingresses of the local stack: the demo app's paths, each protected its own way. */
 export const DEFAULT_INGRESSES: readonly ProtectedIngress[] = Object.freeze([
-  { name: 'app', path: '/', authQuery: '', signin: 'relative-rd' },
-  { name: 'app-admin', path: '/admin', authQuery: '?allowed_groups=admins', signin: 'relative-rd' },
+  { name: 'app', path: '/', authQuery: '', signin: 'relative-rd', customHttpErrors: [403] },
+  { name: 'app-admin', path: '/admin', authQuery: '?allowed_groups=admins', signin: 'relative-rd', customHttpErrors: [403] },
   { name: 'app-abs-rd', path: '/abs-rd', authQuery: '', signin: 'absolute-rd' },
   { name: 'app-api', path: '/api', authQuery: '', signin: 'none', alwaysSetCookie: true },
 ]);

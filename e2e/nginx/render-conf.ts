@@ -1,7 +1,10 @@
 import { DEFAULT_AUTH_RESPONSE_HEADERS, DEFAULT_INGRESSES } from './ingresses.ts';
 import type { ProtectedIngress } from './ingresses.ts';
 import {
+  GATEHOUSE_DEFAULT_BACKEND,
+  GLOBAL_DEFAULT_BACKEND,
   renderAuthLocation,
+  renderCustomErrorLocations,
   renderProtectedLocation,
   renderSidecarLocation,
   renderSigninLocation,
@@ -33,6 +36,13 @@ export interface IngressNginxOptions {
   responseHeaders?: readonly string[];
   /** default `notice` */
   errorLogLevel?: 'debug' | 'info' | 'notice' | 'warn' | 'error';
+  /**
+   * The ConfigMap's `custom-http-errors` with `default-backend-service` on 127.0.0.1:`backendPort`:
+   * every location asks that backend for the page of these statuses. `authLocation: 'before-fix'`
+   * renders the auth location of the releases before v1.13.7/v1.14.3/v1.15.0, where the auth
+   * subrequest went through the custom error page too (CVE-2026-24513).
+   */
+  globalCustomErrors?: { codes: readonly number[]; backendPort: number; authLocation?: 'fixed' | 'before-fix' };
 }
 
 /**
@@ -47,6 +57,7 @@ export function renderIngressNginxConf(options: IngressNginxOptions): string {
     authUpstream: AUTH_UPSTREAM,
     appUpstream: 'upstream_balancer',
     responseHeaders: options.responseHeaders ?? DEFAULT_AUTH_RESPONSE_HEADERS,
+    authInterceptErrorsOff: options.globalCustomErrors?.authLocation !== 'before-fix',
   };
   const ingresses = options.ingresses ?? DEFAULT_INGRESSES;
   const serverNames = (options.serverNames ?? ['localhost', 'app.localtest']).join(' ');
@@ -56,6 +67,24 @@ export function renderIngressNginxConf(options: IngressNginxOptions): string {
     .map((i) => renderAuthLocation(i, ctx) + renderSigninLocation(i, ctx) + renderProtectedLocation(i, ctx))
     .join('');
   const gatehouseServers = options.gatehousePorts.map((p) => `        server 127.0.0.1:${p};`).join('\n');
+  const pageCodes = [...new Set(ingresses.flatMap((i) => i.customHttpErrors ?? []))];
+  const global = options.globalCustomErrors;
+  // gatehouse is also the default-backend Service of the Ingresses with custom-http-errors.
+  const defaultBackends =
+    (pageCodes.length === 0 ? '' : `\n    upstream ${GATEHOUSE_DEFAULT_BACKEND} {\n${gatehouseServers}\n    }\n`) +
+    (global === undefined
+      ? ''
+      : `
+    upstream ${GLOBAL_DEFAULT_BACKEND} {
+        server 127.0.0.1:${global.backendPort};
+    }
+
+    # the ConfigMap's custom-http-errors: every location, and before the fix the auth subrequest too
+    proxy_intercept_errors on;
+${global.codes.map((code) => `    error_page ${code} = @custom_${GLOBAL_DEFAULT_BACKEND}_${code};`).join('\n')}
+`);
+  const errorLocations =
+    renderCustomErrorLocations(GATEHOUSE_DEFAULT_BACKEND, pageCodes) + (global === undefined ? '' : renderCustomErrorLocations(GLOBAL_DEFAULT_BACKEND, global.codes));
 
   return `# Rendered for the local stack; mirrors ingress-nginx's nginx.tmpl for external auth.
 load_module /usr/lib/nginx/modules/ndk_http_module.so;
@@ -109,7 +138,7 @@ http {
 ${gatehouseServers}
         keepalive 320;
     }
-
+${defaultBackends}
     # ingress-nginx's default server: unknown hosts get the default backend's 404
     server {
 ${listen(' default_server')}
@@ -123,7 +152,7 @@ ${listen(' default_server')}
 ${listen('')}
         server_name ${serverNames};
         set $proxy_upstream_name "-";
-${locations}${renderSidecarLocation(ctx)}    }
+${errorLocations}${locations}${renderSidecarLocation(ctx)}    }
 }
 `;
 }

@@ -10,7 +10,19 @@ export interface LocationContext {
   /** Name of the `upstream` block of the protected app. */
   appUpstream: string;
   responseHeaders: readonly string[];
+  /**
+   * false renders the auth location as ingress-nginx did before v1.13.7/v1.14.3/v1.15.0: without
+   * `proxy_intercept_errors off`, so a global custom error page also answers the auth subrequest
+   * (CVE-2026-24513). Default true, as every release since.
+   */
+  authInterceptErrorsOff?: boolean;
 }
+
+/** The upstream name ingress-nginx gives a `default-backend` annotation's Service (here gatehouse's). */
+export const GATEHOUSE_DEFAULT_BACKEND = 'custom-default-backend-default-gatehouse';
+
+/** The upstream of the ConfigMap's default backend (`default-backend-service`). */
+export const GLOBAL_DEFAULT_BACKEND = 'upstream-default-backend';
 
 /** ingress-nginx names the auth location `/_external-auth-<base64url(path)>-<pathType>`. */
 export function authLocationPath(path: string): string {
@@ -26,14 +38,15 @@ export function signinUrl(ingress: ProtectedIngress, ctx: LocationContext): stri
 /** The internal location that makes the auth subrequest (`auth-url`). */
 export function renderAuthLocation(ingress: ProtectedIngress, ctx: LocationContext): string {
   const target = `http://${ctx.authUpstream}/oauth2/auth${ingress.authQuery}`;
+  // Since CVE-2026-24513 the auth subrequest never goes through a custom error page.
+  const interceptErrors = ctx.authInterceptErrorsOff === false ? '' : '            proxy_intercept_errors      off;\n';
   return `
         location = ${authLocationPath(ingress.path)} {
             internal;
             access_log off;
             set $proxy_upstream_name "default-${ingress.name}-80";
 
-            proxy_intercept_errors      off;
-            proxy_pass_request_body     off;
+${interceptErrors}            proxy_pass_request_body     off;
             proxy_set_header            Content-Length          "";
             proxy_set_header            X-Forwarded-Proto       "";
             proxy_set_header            X-Request-ID            $req_id;
@@ -91,18 +104,63 @@ export function renderProtectedLocation(ingress: ProtectedIngress, ctx: Location
       : `            set_escape_uri $escaped_request_uri $request_uri;
             error_page 401 = @${signinLocationName(ingress, ctx)};
 `;
+  const customErrors =
+    ingress.customHttpErrors === undefined || ingress.customHttpErrors.length === 0
+      ? ''
+      : `            # custom-http-errors with default-backend: gatehouse answers these statuses' pages
+            proxy_intercept_errors on;
+${ingress.customHttpErrors.map((code) => `            error_page ${code} = @custom_${GATEHOUSE_DEFAULT_BACKEND}_${code};`).join('\n')}
+`;
   return `
         location "${ingress.path}" {
-            set $ingress_name "${ingress.name}";
+            set $namespace      "default";
+            set $ingress_name   "${ingress.name}";
+            set $service_name   "app";
+            set $service_port   "80";
 ${passVariables(`default-${ingress.name}-80`)}
             auth_request        ${authLocationPath(ingress.path)};
             auth_request_set    $auth_cookie $upstream_http_set_cookie;
             add_header          Set-Cookie $auth_cookie${ingress.alwaysSetCookie === true ? ' always' : ''};
 ${copies}
 
-${signin}${proxyToUpstream(ctx.appUpstream)}
+${signin}${customErrors}${proxyToUpstream(ctx.appUpstream)}
         }
 `;
+}
+
+/**
+ * ingress-nginx's CUSTOM_ERRORS locations for one default backend: the original request, rewritten
+ * to "/", with the status in X-Code and where it came from; the client's own headers (its Cookie
+ * too) pass as they are. The backend's status is what the client gets (`error_page … =`).
+ */
+export function renderCustomErrorLocations(upstream: string, codes: readonly number[]): string {
+  return codes
+    .map(
+      (code) => `
+        location @custom_${upstream}_${code} {
+            internal;
+
+            proxy_intercept_errors off;
+
+            proxy_set_header       X-Code             ${code};
+            proxy_set_header       X-Format           $http_accept;
+            proxy_set_header       X-Original-URI     $request_uri;
+            proxy_set_header       X-Namespace        $namespace;
+            proxy_set_header       X-Ingress-Name     $ingress_name;
+            proxy_set_header       X-Service-Name     $service_name;
+            proxy_set_header       X-Service-Port     $service_port;
+            proxy_set_header       X-Request-ID       $req_id;
+            proxy_set_header       Host               $best_http_host;
+
+            set $proxy_upstream_name "${upstream}";
+
+            rewrite                (.*) / break;
+
+            proxy_pass            http://${upstream};
+        }
+`,
+    )
+    .join('');
 }
 
 /** The auth service's own Ingress (`/oauth2`): no auth annotations. */

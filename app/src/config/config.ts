@@ -119,6 +119,8 @@ export interface Config {
   readonly backend: BackendSettings;
   readonly outbound: OutboundSettings;
   readonly proxies: ProxySettings;
+  /** GATEHOUSE_SHOW_DENIAL_DETAILS: the denied page says what the route requires. */
+  readonly showDenialDetails: boolean;
   readonly cookie: {
     /** The name as sent, including any `__Host-` prefix. */
     readonly name: string;

@@ -4,6 +4,7 @@
  */
 import { bool, cleanEnv, port, str, url } from 'envalid';
 import { BACKEND_SCHEMA } from './schema-backends.ts';
+import { PAGES_SCHEMA } from './schema-pages.ts';
 import { OUTBOUND_SCHEMA } from './schema-outbound.ts';
 import { PROXY_SCHEMA } from './schema-proxies.ts';
 import { SOURCE_SCHEMA } from './schema-sources.ts';
@@ -186,6 +187,7 @@ export const ENV_SCHEMA = {
   ...BACKEND_SCHEMA,
   ...OUTBOUND_SCHEMA,
   ...PROXY_SCHEMA,
+  ...PAGES_SCHEMA,
 };
 
 /** The environment after envalid has parsed it. */

@@ -113,6 +113,7 @@ export function validateCrossField(
     backend,
     outbound,
     proxies,
+    showDenialDetails: env.GATEHOUSE_SHOW_DENIAL_DETAILS,
     cookie: {
       // The __Host- prefix pins the cookie to this exact host; browsers accept it only when Secure and without Domain.
       name: secure && !domain ? `__Host-${baseName}` : baseName,

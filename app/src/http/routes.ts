@@ -10,6 +10,10 @@ export const ROUTES = Object.freeze({
   signedOut: '/oauth2/signed_out',
   userinfo: '/oauth2/userinfo',
   backchannelLogout: '/oauth2/backchannel_logout',
+  /** The error page a proxy asks for with the status in X-Code (see errorPageRoot). */
+  errorPage: '/oauth2/error-page',
+  /** ingress-nginx rewrites every custom-error request to its default backend to "/". */
+  errorPageRoot: '/',
   healthz: '/healthz',
   readyz: '/readyz',
   metrics: '/metrics',

@@ -2,12 +2,16 @@
  * GET /oauth2/sign_out ends the session on the server (with `everywhere=true`, every session of
  * the user on every replica) and clears the cookie, then goes through
  * the provider's RP-initiated logout when it offers one; GET /oauth2/signed_out is where the
- * provider sends the browser back, carrying the sealed rd in `state`.
+ * provider sends the browser back, carrying the sealed rd in `state`. Without an rd the person
+ * lands on the signed-out page, which says so and offers to sign in again, rather than on a page
+ * that would send them straight back to the provider's sign-in form.
  */
 import type { Request, Response } from 'express';
 import { validateRedirect } from '../auth/redirect.ts';
 import type { LoginSettings } from '../config/config.ts';
 import type { AppDeps } from '../deps.ts';
+import { renderPage } from '../http/html-page.ts';
+import { ROUTES } from '../http/routes.ts';
 import { firstQueryValue } from './query.ts';
 
 const PURPOSE = 'sign-out';
@@ -20,11 +24,12 @@ export function createSignOutRoutes(deps: AppDeps, login: LoginSettings) {
 
   return {
     async signOut(req: Request, res: Response): Promise<void> {
-      const rd = safe(firstQueryValue(req, 'rd'));
+      const given = firstQueryValue(req, 'rd');
+      const rd = given === undefined ? undefined : safe(given);
       const resolved = await sessions.resolve(req.headers.cookie);
       res.append('Set-Cookie', sessions.clearSetCookie);
       if (resolved.state !== 'active') {
-        res.redirect(302, rd);
+        res.redirect(302, rd ?? ROUTES.signedOut);
         return;
       }
       await sessions.end(resolved.id);
@@ -38,22 +43,31 @@ export function createSignOutRoutes(deps: AppDeps, login: LoginSettings) {
         postLogoutRedirectUri: login.postLogoutRedirectUrl.href,
         state,
       });
-      res.redirect(302, endSession ? endSession.href : rd);
+      res.redirect(302, endSession ? endSession.href : (rd ?? ROUTES.signedOut));
     },
 
     signedOut(req: Request, res: Response): void {
-      let rd = '/';
+      let rd: string | undefined;
       const state = firstQueryValue(req, 'state');
       const opened = state ? sealer.unseal(state, PURPOSE) : undefined;
       if (opened) {
         try {
           const parsed = JSON.parse(opened.toString()) as { rd?: unknown; exp?: unknown };
-          if (typeof parsed.exp === 'number' && parsed.exp > deps.now()) rd = safe(parsed.rd);
+          if (typeof parsed.exp === 'number' && parsed.exp > deps.now() && parsed.rd !== undefined) rd = safe(parsed.rd);
         } catch {
-          rd = '/';
+          rd = undefined;
         }
       }
-      res.append('Set-Cookie', sessions.clearSetCookie).redirect(302, rd);
+      res.append('Set-Cookie', sessions.clearSetCookie);
+      if (rd !== undefined) {
+        res.redirect(302, rd);
+        return;
+      }
+      res.type('html').send(
+        renderPage('You are signed out', ['You have signed out of gatehouse in this browser.'], String(res.locals.requestId ?? ''), [
+          { text: 'Sign in again', href: ROUTES.start, id: 'sign-in' },
+        ]),
+      );
     },
   };
 }

@@ -49,9 +49,12 @@ describe('session endpoints', () => {
     assert.equal(res.headers.location, '/');
     const ok = await h.request('/oauth2/sign_out?rd=http%3A%2F%2Fapp.localtest%2Fx');
     assert.equal(ok.headers.location, 'http://app.localtest/x');
+    // No usable state carries no rd: the signed-out page, never a redirect chosen by the link.
     for (const state of ['', 'garbage', 'A'.repeat(100)]) {
       const back = await h.request(`/oauth2/signed_out?state=${state}`);
-      assert.equal(back.headers.location, '/');
+      assert.equal(back.status, 200);
+      assert.equal(back.headers.location, undefined);
+      assert.ok(back.setCookies.some((c) => /^gatehouse=; .*Max-Age=0/.test(c)));
     }
   });
 
