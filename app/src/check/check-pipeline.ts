@@ -1,12 +1,11 @@
 /**
  * The one check every proxy family shares, top to bottom: the route's policy; who is asking
- * (session cookie, Bearer token or trusted upstream headers, per the provider); the identity's
+ * (the first configured identity source whose credential the request carries); the identity's
  * roles and headers under the config in force; the decision; the backend's credentials. It
  * answers nothing itself: each proxy adapter turns the outcome into its family's answer. No
  * decision here reads X-Forwarded-*, X-Request-ID or Host.
  */
 import type { IncomingMessage } from 'node:http';
-import { createRequestIdentifier } from '../auth/request-identity/create-identifier.ts';
 import { createBackendAnswerer, type BackendKind } from '../backends/answer-backend.ts';
 import type { AppDeps } from '../deps.ts';
 import { isHeaderSafe } from '../identity/headers/build-headers.ts';
@@ -15,6 +14,8 @@ import { PolicyQueryError } from '../policy/query-policy.ts';
 import { REASONS } from '../policy/reasons.ts';
 import { createRoutePolicyCache, type RoutePolicy } from '../policy/route-policy-cache.ts';
 import type { SessionRecord } from '../session/session-record.ts';
+import { createIdentitySources, orderSources } from '../sources/ordered-sources.ts';
+import { withSourceHeader } from './source-header.ts';
 import type { CheckOutcome, CheckRequest } from './check-outcome.ts';
 
 /** Runs the check; synchronous when nothing needs I/O (a cached session, no backend call). */
@@ -24,8 +25,8 @@ export type CheckPipeline = (req: IncomingMessage, request: CheckRequest) => Che
 export function createCheckPipeline(deps: AppDeps): CheckPipeline {
   const { logger, config, viewOf } = deps;
   const available: BackendKind[] = ['none', 'eventstore', ...(deps.backends.elasticsearch ? ['elasticsearch' as const] : [])];
-  const parsePolicy = createRoutePolicyCache(() => deps.identity.current().policies, available);
-  const identify = createRequestIdentifier(deps);
+  const parsePolicy = createRoutePolicyCache(() => deps.identity.current().policies, { backends: available, sources: config.identitySources });
+  const identify = orderSources(createIdentitySources(deps));
   const answerBackend = createBackendAnswerer(deps.backends);
   const authorizationSource = config.upstreamHeaders.authorization;
   const sendAccessToken = config.upstreamHeaders.accessToken;
@@ -50,7 +51,7 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
       const reason = err instanceof PolicyQueryError ? REASONS.policyInvalid : REASONS.internalError;
       return { kind: 'error', status: 500, user: undefined, reasons: [reason], err };
     }
-    let who = identify(req);
+    let who = identify(req, route.sources);
     if (who instanceof Promise) who = await who;
     if (who.state === 'failed') return { kind: 'error', status: who.status, user: undefined, reasons: [who.reason], err: who.err };
     if (who.state === 'unauthenticated') return { kind: 'unauthenticated', status: 401, reasons: [who.reason] };
@@ -76,10 +77,11 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
       return { kind: 'error', status: extra.status, user, reasons: [extra.reason], err: new Error(extra.detail) };
     }
     const withTokens = record !== undefined && sendsTokens;
+    const identityHeaders = withSourceHeader(view.headers, who.source);
     const headers =
       withTokens || extra.headers.length > 0
-        ? [...view.headers, ...(withTokens ? tokenHeaders(record, backend) : []), ...extra.headers]
-        : view.headers;
+        ? [...identityHeaders, ...(withTokens ? tokenHeaders(record, backend) : []), ...extra.headers]
+        : identityHeaders;
     return { kind: 'allow', status: 200, user, reasons: decision.reasons, headers };
   };
 }

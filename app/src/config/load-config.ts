@@ -7,8 +7,8 @@ import { cleanEnv } from 'envalid';
 import { AppError } from '../errors.ts';
 import { parseIdentityConfig } from '../identity/identity-config.ts';
 import { layerEnvironment, loadConfigFile } from './load-config-file.ts';
-import { checkRequiredForProvider } from './validate-provider.ts';
-import { ENV_SCHEMA, PROVIDER_VARIABLES, SECRET_VARIABLES } from './schema.ts';
+import { checkRequiredForSources, chooseSources, SOURCE_VARIABLES } from './identity-sources.ts';
+import { ENV_SCHEMA, SECRET_VARIABLES } from './schema.ts';
 import { validateCrossField } from './validate.ts';
 import type { Config } from './config.ts';
 
@@ -75,7 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
         const what = error instanceof Error ? error.message : String(error);
         const missing = error instanceof ReferenceError || /Missing/i.test(what);
         // A variable only some providers need is reported by the provider check, once.
-        if (missing && name in PROVIDER_VARIABLES) continue;
+        if (missing && name in SOURCE_VARIABLES) continue;
         problems.push(missing ? `${name} is required: ${describe(name)}` : `${name}: ${what}`);
       }
     },
@@ -84,7 +84,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (problems.length > 0) {
     // The provider's required variables and the file's sections are still checked, so one run
     // reports every problem.
-    checkRequiredForProvider(resolved.GATEHOUSE_AUTH_PROVIDER || 'login', (name) => Boolean(resolved[name]), problems);
+    const listed = (resolved.GATEHOUSE_IDENTITY_SOURCES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    checkRequiredForSources(chooseSources(listed, resolved.GATEHOUSE_AUTH_PROVIDER || 'login', []), (name) => Boolean(resolved[name]), problems);
     parseIdentityConfig(file, problems);
     throw new ConfigError(problems);
   }

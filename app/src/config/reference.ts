@@ -3,7 +3,8 @@
  * (a test compares the file with this output; `make docs` rewrites it).
  */
 import { FILE_SECTIONS } from './file-reference.ts';
-import { ENV_SCHEMA, PROVIDER_VARIABLES, SECRET_VARIABLES } from './schema.ts';
+import { PROVIDER_SOURCE, SOURCE_VARIABLES } from './identity-sources.ts';
+import { ENV_SCHEMA, SECRET_VARIABLES } from './schema.ts';
 
 interface SpecView {
   desc?: string;
@@ -13,8 +14,11 @@ interface SpecView {
 }
 
 function formatDefault(name: string, value: unknown, example: string | undefined): string {
-  const providers = PROVIDER_VARIABLES[name];
-  if (providers) return `**required** with ${providers.map((p) => `\`${p}\``).join(', ')}`;
+  const sources = SOURCE_VARIABLES[name];
+  if (sources) {
+    const providers = Object.entries(PROVIDER_SOURCE).filter(([, source]) => sources.includes(source)).map(([provider]) => `\`${provider}\``);
+    return `**required** with the ${sources.map((s) => `\`${s}\``).join(', ')} source (provider ${providers.join(', ')})`;
+  }
   if (value === undefined) return '**required**';
   if (Array.isArray(value)) return value.length === 0 ? '(empty)' : `\`${value.join(name.endsWith('SCOPES') ? ' ' : ',')}\``;
   if (value === '') return '(empty)';

@@ -12,6 +12,11 @@ export const SOURCE_SCHEMA = {
     choices: ['login', 'oidc', 'authelia'],
     default: 'login',
   }),
+  GATEHOUSE_IDENTITY_SOURCES: commaList({
+    desc: 'The identity sources tried for each check, in order: session (the browser sign-in cookie), bearer (Authorization: Bearer tokens from the OpenID Provider), trusted-headers (identity headers from a trusted upstream). The first whose credential is present decides: a request with a Bearer token is judged on it alone, and an invalid credential is 401, never a try of the next source. A route narrows the list with sources= on its auth-url. Unset: the one source GATEHOUSE_AUTH_PROVIDER names (login = session, oidc = bearer, authelia = trusted-headers)',
+    default: [],
+    example: 'session,bearer',
+  }),
   GATEHOUSE_BEARER_VALIDATION: str({
     desc: 'oidc provider: jwks checks the token signature against the provider keys; userinfo asks the UserInfo endpoint and also checks the audience; both tries JWKS and asks UserInfo only for opaque tokens, never after a failed signature',
     choices: ['jwks', 'userinfo', 'both'],

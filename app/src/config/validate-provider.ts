@@ -6,11 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { checkTrustedHeaderOptions } from '../auth/trusted-headers/create-trusted-header-source.ts';
 import type { AuthProvider, LoginSettings, OidcSettings, TrustedHeaderSettings } from './config.ts';
-import { ENV_SCHEMA, PROVIDER_VARIABLES, type CleanedEnv } from './schema.ts';
+import { checkRequiredForSources, chooseSources, type SourceName } from './identity-sources.ts';
+import type { CleanedEnv } from './schema.ts';
 
 /** The provider-dependent settings. */
 export interface ProviderSettings {
   readonly authProvider: AuthProvider;
+  /** The identity sources a check tries, in order. */
+  readonly identitySources: readonly SourceName[];
   readonly oidc: OidcSettings | undefined;
   readonly login: LoginSettings | undefined;
   readonly trustedHeaders: TrustedHeaderSettings | undefined;
@@ -24,19 +27,6 @@ const TRUSTED_LABELS = {
   secretHeader: 'GATEHOUSE_TRUSTED_HEADER_SECRET_HEADER',
   headers: 'GATEHOUSE_TRUSTED_HEADER',
 };
-
-/**
- * Reports each variable the provider needs but was not given. Called with the raw environment
- * too, when other variables are invalid, so that one run names every problem.
- */
-export function checkRequiredForProvider(provider: string, isSet: (name: string) => boolean, problems: string[]): void {
-  for (const [name, providers] of Object.entries(PROVIDER_VARIABLES)) {
-    if (!providers.includes(provider as AuthProvider) || isSet(name)) continue;
-    const spec = (ENV_SCHEMA as Record<string, { desc?: string; example?: string }>)[name];
-    const example = spec?.example ? ` (e.g. ${spec.example})` : '';
-    problems.push(`${name} is required with GATEHOUSE_AUTH_PROVIDER=${provider}: ${spec?.desc ?? ''}${example}`);
-  }
-}
 
 /** Checks an http(s) URL; http only when allowed. */
 function checkHttpUrl(name: string, value: URL, allowHttp: boolean, problems: string[]): void {
@@ -101,14 +91,16 @@ function trustedHeaderSettings(env: CleanedEnv, problems: string[]): TrustedHead
   return settings;
 }
 
-/** Validates the settings of the chosen identity source. */
+/** Validates the settings of the chosen identity sources. */
 export function validateProvider(env: CleanedEnv, problems: string[]): ProviderSettings {
   const authProvider = env.GATEHOUSE_AUTH_PROVIDER as AuthProvider;
   const record = env as unknown as Readonly<Record<string, unknown>>;
-  checkRequiredForProvider(authProvider, (name) => record[name] !== undefined && record[name] !== '', problems);
-  const oidc = authProvider === 'authelia' ? undefined : oidcSettings(env, problems);
-  const login = authProvider === 'login' ? loginSettings(env, problems) : undefined;
-  const trustedHeaders = authProvider === 'authelia' ? trustedHeaderSettings(env, problems) : undefined;
+  const chosen = chooseSources(env.GATEHOUSE_IDENTITY_SOURCES, authProvider, problems);
+  const uses = (source: SourceName): boolean => chosen.sources.includes(source);
+  checkRequiredForSources(chosen, (name) => record[name] !== undefined && record[name] !== '', problems);
+  const oidc = uses('session') || uses('bearer') ? oidcSettings(env, problems) : undefined;
+  const login = uses('session') ? loginSettings(env, problems) : undefined;
+  const trustedHeaders = uses('trusted-headers') ? trustedHeaderSettings(env, problems) : undefined;
   let keys = env.GATEHOUSE_COOKIE_SECRET;
   let keysGenerated = false;
   if (!keys) {
@@ -117,5 +109,5 @@ export function validateProvider(env: CleanedEnv, problems: string[]): ProviderS
     keys = [randomBytes(32)];
     keysGenerated = true;
   }
-  return { authProvider, oidc, login, trustedHeaders, keys, keysGenerated };
+  return { authProvider, identitySources: chosen.sources, oidc, login, trustedHeaders, keys, keysGenerated };
 }

@@ -48,7 +48,7 @@ test('malformed or unknown query parameters are errors, never an open policy', (
 });
 
 test('the cache returns the same answer and rethrows the same error', () => {
-  const parse = createRoutePolicyCache(() => none, ['none'], 2);
+  const parse = createRoutePolicyCache(() => none, { backends: ['none'], sources: ['session'] }, 2);
   assert.equal(parse('allowed_groups=a'), parse('allowed_groups=a'));
   assert.throws(() => parse('bogus=1'), PolicyQueryError);
   assert.throws(() => parse('bogus=1'), PolicyQueryError);

@@ -5,8 +5,11 @@
  *
  * Besides the policy keys, `backend=none|elasticsearch|eventstore` picks the route's backend
  * (first value counts); a backend that is not configured is an error, never a silent `none`.
+ * `sources=bearer,session` narrows the identity sources tried (first value counts); a source that
+ * is not configured is an error too.
  */
 import type { BackendKind } from '../backends/answer-backend.ts';
+import type { SourceName } from '../config/identity-sources.ts';
 import { parseExtendedQuery, type ExtendedQuery } from './named/extended-query.ts';
 import type { NamedPolicy } from './named/policy-types.ts';
 import { PolicyQueryError } from './query-policy.ts';
@@ -16,36 +19,70 @@ export interface RoutePolicy {
   readonly query: ExtendedQuery;
   /** Undefined when the query names none: the configured default applies. */
   readonly backend: BackendKind | undefined;
+  /** The identity sources this route accepts; undefined for every configured one. */
+  readonly sources: ReadonlySet<SourceName> | undefined;
+}
+
+/** What the parser checks route keys against. */
+export interface RouteOptions {
+  readonly backends: readonly BackendKind[];
+  readonly sources: readonly SourceName[];
 }
 
 const BACKENDS: readonly BackendKind[] = ['none', 'elasticsearch', 'eventstore'];
 
-function parseRoutePolicy(rawQuery: string, policies: ReadonlyMap<string, NamedPolicy>, available: readonly BackendKind[]): RoutePolicy {
-  const rest: string[] = [];
-  let backend: BackendKind | undefined;
-  for (const pair of rawQuery.split('&')) {
-    if (!pair.startsWith('backend=') && pair !== 'backend') {
-      rest.push(pair);
-      continue;
-    }
-    if (backend !== undefined) continue;
-    const value = pair.slice('backend='.length);
-    if (!BACKENDS.includes(value as BackendKind)) throw new PolicyQueryError(`backend must be one of ${BACKENDS.join(', ')}`);
-    if (!available.includes(value as BackendKind)) throw new PolicyQueryError(`backend=${value} is not configured`);
-    backend = value as BackendKind;
+/** Splits off the value of a route key (`backend=`, `sources=`); undefined when absent. */
+function takeKey(pairs: string[], key: string): string | undefined {
+  let value: string | undefined;
+  for (let i = pairs.length - 1; i >= 0; i--) {
+    const pair = pairs[i] as string;
+    if (pair !== key && !pair.startsWith(`${key}=`)) continue;
+    // The first value counts, as for every other key.
+    value = pair.slice(key.length + 1);
+    pairs.splice(i, 1);
   }
-  return Object.freeze({ query: parseExtendedQuery(rest.join('&'), policies), backend });
+  return value;
+}
+
+function parseSources(value: string, configured: readonly SourceName[]): ReadonlySet<SourceName> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    throw new PolicyQueryError('sources is not valid percent-encoding');
+  }
+  const names = decoded.split(',').map((n) => n.trim());
+  for (const name of names) {
+    if (!configured.includes(name as SourceName)) {
+      throw new PolicyQueryError(`sources=${name} is not a configured identity source (configured: ${configured.join(', ')})`);
+    }
+  }
+  return new Set(names as SourceName[]);
+}
+
+function parseRoutePolicy(rawQuery: string, policies: ReadonlyMap<string, NamedPolicy>, options: RouteOptions): RoutePolicy {
+  const pairs = rawQuery === '' ? [] : rawQuery.split('&');
+  const backendValue = takeKey(pairs, 'backend');
+  const sourcesValue = takeKey(pairs, 'sources');
+  let backend: BackendKind | undefined;
+  if (backendValue !== undefined) {
+    if (!BACKENDS.includes(backendValue as BackendKind)) throw new PolicyQueryError(`backend must be one of ${BACKENDS.join(', ')}`);
+    if (!options.backends.includes(backendValue as BackendKind)) throw new PolicyQueryError(`backend=${backendValue} is not configured`);
+    backend = backendValue as BackendKind;
+  }
+  const sources = sourcesValue === undefined ? undefined : parseSources(sourcesValue, options.sources);
+  return Object.freeze({ query: parseExtendedQuery(pairs.join('&'), policies), backend, sources });
 }
 
 /**
  * Creates the parser.
  * @param policies - the named policies in force, read on every call
- * @param available - the backends that are configured
+ * @param options - the backends and identity sources that are configured
  * @returns a function that throws PolicyQueryError for a query that cannot be a policy
  */
 export function createRoutePolicyCache(
   policies: () => ReadonlyMap<string, NamedPolicy>,
-  available: readonly BackendKind[] = ['none'],
+  options: RouteOptions = { backends: ['none'], sources: ['session'] },
   limit = 256,
 ): (rawQuery: string) => RoutePolicy {
   const cache = new Map<string, RoutePolicy | PolicyQueryError>();
@@ -59,7 +96,7 @@ export function createRoutePolicyCache(
     let entry = cache.get(rawQuery);
     if (entry === undefined) {
       try {
-        entry = parseRoutePolicy(rawQuery, current, available);
+        entry = parseRoutePolicy(rawQuery, current, options);
       } catch (err) {
         if (!(err instanceof PolicyQueryError)) throw err;
         entry = err;

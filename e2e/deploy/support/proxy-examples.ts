@@ -43,7 +43,7 @@ export const SENT_HEADERS: ReadonlySet<string> = (() => {
   const identity = { user: 'u', email: 'e@example.com', groups: ['g'], preferredUsername: 'p', roles: ['r'], claims: {} };
   const wire = buildIdentityHeaders(identity, DEFAULT_HEADER_CONFIG).headers;
   const names = wire.filter((_, i) => i % 2 === 0);
-  return new Set([...names, 'Authorization', 'X-Auth-Request-Access-Token', 'ES-TrustedAuth', 'Kurrent-TrustedAuth'].map((h) => h.toLowerCase()));
+  return new Set([...names, 'Authorization', 'X-Auth-Request-Access-Token', 'X-Auth-Request-Source', 'ES-TrustedAuth', 'Kurrent-TrustedAuth'].map((h) => h.toLowerCase()));
 })();
 
 /** Header names in a list that gatehouse never answers with (empty when all are its own). */
@@ -51,7 +51,7 @@ export function foreignHeaders(names: readonly string[]): string[] {
   return names.filter((name) => !SENT_HEADERS.has(name.toLowerCase()));
 }
 
-const parseRoute = createRoutePolicyCache(() => new Map(), ['none', 'elasticsearch', 'eventstore']);
+const parseRoute = createRoutePolicyCache(() => new Map(), { backends: ['none', 'elasticsearch', 'eventstore'], sources: ['session', 'bearer', 'trusted-headers'] });
 
 /** Throws gatehouse's own PolicyQueryError when `rawQuery` is not a route query it would accept. */
 export function checkRouteQuery(rawQuery: string): void {

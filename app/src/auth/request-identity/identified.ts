@@ -1,11 +1,12 @@
-/** What an identity source makes of one /oauth2/auth request. */
+/** What an identity source makes of one check's request. */
+import type { SourceName } from '../../config/identity-sources.ts';
 import type { Reason } from '../../policy/reasons.ts';
 import type { Identity, SessionRecord } from '../../session/session-record.ts';
 
 /** The outcome of identifying a request. */
 export type Identified =
   /** Signed in; `record` is set for a browser session (its tokens may go upstream). */
-  | { readonly state: 'identified'; readonly identity: Identity; readonly record?: SessionRecord }
+  | { readonly state: 'identified'; readonly source?: SourceName; readonly identity: Identity; readonly record?: SessionRecord }
   /** Not signed in: 401, never a page or a redirect. */
   | { readonly state: 'unauthenticated'; readonly reason: Reason }
   /** Could not tell (a store or provider down): a fast 5xx, never an allow. */

@@ -1,13 +1,14 @@
 /**
- * The authelia provider's identity source, as elastauth's but hardened: identity headers are
+ * The trusted-headers source (the authelia provider's), as elastauth's but hardened: identity headers are
  * believed only from the configured upstream (peer network and/or shared secret); anything else
  * is 401. The identity of one header combination is remembered, so its roles are worked out once.
  */
-import { createTrustedHeaderSource, type TrustedHeaderReason } from '../trusted-headers/create-trusted-header-source.ts';
+import type { Identified } from '../../auth/request-identity/identified.ts';
+import { createTrustedHeaderSource, type TrustedHeaderReason } from '../../auth/trusted-headers/create-trusted-header-source.ts';
 import type { TrustedHeaderSettings } from '../../config/config.ts';
 import { REASONS, type Reason } from '../../policy/reasons.ts';
 import type { Identity } from '../../session/session-record.ts';
-import type { Identified, RequestIdentifier } from './identified.ts';
+import type { IdentitySource } from '../identity-source.ts';
 
 const MAX_REMEMBERED = 10_000;
 
@@ -18,15 +19,16 @@ const REASON_OF: Readonly<Record<TrustedHeaderReason, Reason>> = {
   trusted_header_invalid: REASONS.trustedHeaderInvalid,
 };
 
-/** Creates the trusted-header identifier. */
-export function createTrustedHeaderIdentifier(settings: TrustedHeaderSettings): RequestIdentifier {
+/** Creates the trusted-headers source. */
+export function createTrustedHeadersSource(settings: TrustedHeaderSettings): IdentitySource {
   const source = createTrustedHeaderSource({
     headers: settings.headers,
     trustedSources: settings.sources,
     ...(settings.secret && { sharedSecret: settings.secret }),
   });
   const remembered = new Map<string, Identity>();
-  return (req): Identified => {
+  const userHeader = settings.headers.user.toLowerCase();
+  const identify = (req: import('node:http').IncomingMessage): Identified => {
     const result = source.readTrustedIdentity({ headers: req.headers, headersDistinct: req.headersDistinct, remoteAddress: req.socket.remoteAddress });
     if (!result.ok) return { state: 'unauthenticated', reason: REASON_OF[result.reason] };
     const { user, groups, email, name } = result.identity;
@@ -37,6 +39,13 @@ export function createTrustedHeaderIdentifier(settings: TrustedHeaderSettings): 
       if (remembered.size >= MAX_REMEMBERED) remembered.clear();
       remembered.set(key, identity);
     }
-    return { state: 'identified', identity };
+    return { state: 'identified', source: 'trusted-headers', identity };
+  };
+  return {
+    name: 'trusted-headers',
+    explicit: true,
+    missing: REASONS.trustedUserMissing,
+    present: (req) => req.headers[userHeader] !== undefined,
+    identify,
   };
 }

@@ -1,11 +1,13 @@
 /**
- * The login provider's identity source: the browser's session cookie, one store read, and a
+ * The session source (the login provider's): the browser's session cookie, one store read, and a
  * server-side refresh when the access token is due.
  */
+import type { Identified } from '../../auth/request-identity/identified.ts';
 import type { AppDeps } from '../../deps.ts';
+import { readCookies } from '../../http/cookies.ts';
 import { REASONS } from '../../policy/reasons.ts';
 import { StoreUnavailableError } from '../../session/store.ts';
-import type { Identified, RequestIdentifier } from './identified.ts';
+import type { IdentitySource } from '../identity-source.ts';
 
 const UNAUTHENTICATED = {
   missing: REASONS.sessionMissing,
@@ -13,10 +15,10 @@ const UNAUTHENTICATED = {
   expired: REASONS.sessionExpired,
 } as const;
 
-/** Creates the session identifier. */
-export function createSessionIdentifier(deps: Pick<AppDeps, 'sessions' | 'refresher'>): RequestIdentifier {
+/** Creates the session source. */
+export function createSessionSource(deps: Pick<AppDeps, 'sessions' | 'refresher'>): IdentitySource {
   const { sessions, refresher } = deps;
-  return async (req): Promise<Identified> => {
+  const identify = async (req: import('node:http').IncomingMessage): Promise<Identified> => {
     try {
       const resolved = await sessions.resolve(req.headers.cookie);
       if (resolved.state !== 'active') return { state: 'unauthenticated', reason: UNAUTHENTICATED[resolved.state] };
@@ -24,7 +26,7 @@ export function createSessionIdentifier(deps: Pick<AppDeps, 'sessions' | 'refres
       let fresh = refresher.ensureFresh(resolved.id, resolved.record);
       if (fresh instanceof Promise) fresh = await fresh;
       if (fresh.state !== 'active') return { state: 'unauthenticated', reason: REASONS.sessionExpired };
-      return { state: 'identified', identity: fresh.record.identity, record: fresh.record };
+      return { state: 'identified', source: 'session', identity: fresh.record.identity, record: fresh.record };
     } catch (err) {
       const unavailable = err instanceof StoreUnavailableError;
       return {
@@ -34,5 +36,12 @@ export function createSessionIdentifier(deps: Pick<AppDeps, 'sessions' | 'refres
         err,
       };
     }
+  };
+  return {
+    name: 'session',
+    explicit: false,
+    missing: REASONS.sessionMissing,
+    present: (req) => readCookies(req.headers.cookie, sessions.cookieName).length > 0,
+    identify,
   };
 }

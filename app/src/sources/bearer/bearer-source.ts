@@ -1,0 +1,24 @@
+/** The bearer source: an `Authorization: Bearer` token from the OpenID Provider. */
+import type { Identified } from '../../auth/request-identity/identified.ts';
+import { createBearerIdentifier } from '../../auth/request-identity/bearer-identity.ts';
+import type { AppDeps } from '../../deps.ts';
+import { REASONS } from '../../policy/reasons.ts';
+import type { IdentitySource } from '../identity-source.ts';
+
+const BEARER = /^bearer\s/i;
+
+/** Creates the bearer source. */
+export function createBearerSource(deps: AppDeps): IdentitySource {
+  const identifyToken = createBearerIdentifier(deps);
+  const named = (who: Identified): Identified => (who.state === 'identified' ? { ...who, source: 'bearer' } : who);
+  return {
+    name: 'bearer',
+    explicit: true,
+    missing: REASONS.bearerMissing,
+    present: (req) => BEARER.test(req.headers.authorization ?? ''),
+    identify(req) {
+      const who = identifyToken(req);
+      return who instanceof Promise ? who.then(named) : named(who);
+    },
+  };
+}

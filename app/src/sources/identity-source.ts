@@ -1,0 +1,25 @@
+/**
+ * The seam every identity source plugs into: a request either carries no credential of the
+ * source, or one that is invalid, or one that names an identity. `present` is a cheap look at
+ * the request (no I/O), so the ordered sources can pick the one whose credential is there.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { SourceName } from '../config/identity-sources.ts';
+import type { Identified } from '../auth/request-identity/identified.ts';
+import type { Reason } from '../policy/reasons.ts';
+
+/** One identity source. */
+export interface IdentitySource {
+  readonly name: SourceName;
+  /**
+   * Whether the client sends the credential deliberately (`Authorization`), rather than the
+   * browser attaching it by itself (a cookie): a deliberate credential is judged first.
+   */
+  readonly explicit: boolean;
+  /** The reason given when no credential of this source is present. */
+  readonly missing: Reason;
+  /** Whether the request carries this source's credential, valid or not. */
+  present(req: IncomingMessage): boolean;
+  /** Who the request is; synchronous when no I/O is needed. */
+  identify(req: IncomingMessage): Identified | Promise<Identified>;
+}

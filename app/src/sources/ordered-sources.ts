@@ -1,0 +1,48 @@
+/**
+ * The identity sources of a deployment, tried in the configured order: the first whose
+ * credential is present decides, and an invalid credential is 401, never a try of the next
+ * source. Credentials the client sends deliberately (a Bearer token) are looked for before those
+ * a browser attaches by itself (the session cookie), so a request carrying a token is judged on
+ * that token alone, never on a cookie it also carries. A route may narrow the list
+ * (`sources=bearer`), keeping the configured order.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Identified } from '../auth/request-identity/identified.ts';
+import type { SourceName } from '../config/identity-sources.ts';
+import type { AppDeps } from '../deps.ts';
+import { REASONS } from '../policy/reasons.ts';
+import { createBearerSource } from './bearer/bearer-source.ts';
+import type { IdentitySource } from './identity-source.ts';
+import { createSessionSource } from './session/session-source.ts';
+import { createTrustedHeadersSource } from './trusted-headers/trusted-headers-source.ts';
+
+/** Identifies a request with every source, or only the route's (`only`). */
+export type OrderedIdentifier = (req: IncomingMessage, only?: ReadonlySet<SourceName>) => Identified | Promise<Identified>;
+
+/** Builds the configured sources, in order. */
+export function createIdentitySources(deps: AppDeps): IdentitySource[] {
+  const { config } = deps;
+  return config.identitySources.map((name): IdentitySource => {
+    if (name === 'session') return createSessionSource(deps);
+    if (name === 'bearer') return createBearerSource(deps);
+    if (!config.trustedHeaders) throw new Error('trusted-headers source without its settings');
+    return createTrustedHeadersSource(config.trustedHeaders);
+  });
+}
+
+/** Picks the source of each request among `configured`. */
+export function orderSources(configured: readonly IdentitySource[]): OrderedIdentifier {
+  const sources = [...configured.filter((s) => s.explicit), ...configured.filter((s) => !s.explicit)];
+  const [only] = configured;
+  return (req, narrowed) => {
+    // One source and no narrowing, the common case: it says itself when its credential is missing.
+    if (sources.length === 1 && narrowed === undefined && only) return only.identify(req);
+    for (const source of sources) {
+      if (narrowed !== undefined && !narrowed.has(source.name)) continue;
+      if (source.present(req)) return source.identify(req);
+    }
+    // No credential at all: say what the first source the route accepts was missing.
+    const first = configured.find((s) => narrowed === undefined || narrowed.has(s.name));
+    return { state: 'unauthenticated', reason: first?.missing ?? REASONS.sessionMissing };
+  };
+}
