@@ -76,17 +76,20 @@ describe('in a real browser', () => {
     await page.context().close();
   });
 
-  it('sign-out ends access, through the provider\'s logout, and the next visit asks to sign in again', async () => {
+  it('sign-out ends access, through the provider\'s logout, lands on the signed-out page, and the next visit asks to sign in again', async () => {
     const page = await freshPage();
     await signInAt(page, `${stack.baseUrl}/`, 'alice');
     await page.waitForURL(`${stack.baseUrl}/`);
     await page.click('#sign-out');
-    // rd=/ is protected again: after the provider's logout the browser is sent to sign in anew.
-    await page.waitForURL(/\/interaction\//);
+    // After the provider's logout the browser lands on gatehouse's signed-out page.
+    await page.waitForURL(`${stack.baseUrl}/oauth2/signed_out?*`);
+    assert.equal(await page.locator('h1').innerText(), 'You are signed out');
     const cookies = await page.context().cookies(stack.baseUrl);
     assert.ok(!cookies.some((c) => c.name === 'gatehouse'), 'session cookie cleared');
     const api = await page.goto(`${stack.baseUrl}/api/items`);
     assert.equal(api?.status(), 401);
+    await page.goto(`${stack.baseUrl}/`);
+    await page.waitForURL(/\/interaction\//);
     await page.context().close();
   });
 

@@ -86,9 +86,10 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
 
 function renderPage(echo: EchoResponse): string {
   const user = headerText(echo.headers['x-auth-request-user']);
-  const rows = SHOWN_HEADERS.map(
-    (name) => `<tr><th>${escapeHtml(name)}</th><td><code>${escapeHtml(headerText(echo.headers[name]))}</code></td></tr>`,
-  ).join('\n');
+  // A header that did not arrive (or arrived empty) is left out, not shown as an empty row.
+  const rows = SHOWN_HEADERS.filter((name) => headerText(echo.headers[name]) !== '')
+    .map((name) => `<tr><th>${escapeHtml(name)}</th><td><code>${escapeHtml(headerText(echo.headers[name]))}</code></td></tr>`)
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -102,7 +103,7 @@ function renderPage(echo: EchoResponse): string {
 <table id="auth-headers">
 ${rows}
 </table>
-<p><a id="sign-out" href="/oauth2/sign_out?rd=/">Sign out</a></p>
+<p><a id="sign-out" href="/oauth2/sign_out">Sign out</a></p>
 </body>
 </html>`;
 }
