@@ -101,7 +101,7 @@ describe('through Caddy', () => {
     const carol = await signInOverHttp(stack.baseUrl, { login: 'carol', password: 'carol' });
     const carolHeaders = echoed((await get('/', { ...spoof, cookie: carol.cookieHeader })).body);
     assert.equal(carolHeaders['x-auth-request-user'], 'carol');
-    assert.equal(carolHeaders['x-auth-request-groups'], undefined, 'carol has no groups: the forged "admins" is gone');
+    assert.ok(!carolHeaders['x-auth-request-groups'], 'carol has no groups: the forged "admins" is gone (gatehouse answers it empty)');
     // Caddy 2.6.2 would pass "{http.reverse_proxy.header.…}" itself for a header gatehouse leaves out.
     assert.ok(!JSON.stringify(carolHeaders).includes('{http.'), JSON.stringify(carolHeaders));
   });
@@ -113,7 +113,6 @@ describe('through Caddy', () => {
 
   it(
     'the denied page says what the route needs, and that an account with CR/LF cannot be used, as through nginx',
-    { todo: 'app/src/proxies/redirecting-answer.ts renders the denied page with needs: [] and without the check\'s reasons' },
     async () => {
       const page = { accept: 'text/html', 'sec-fetch-mode': 'navigate' };
       const bob = await signInOverHttp(stack.baseUrl, { login: 'bob', password: 'bob' });

@@ -5,8 +5,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CheckOutcome, CheckRequest } from '../check/check-outcome.ts';
+import type { AppDeps } from '../deps.ts';
+import type { IdentitySettings } from '../identity/identity-settings.ts';
 import type { Reason } from '../policy/reasons.ts';
 import type { OriginalRequest } from './original-request.ts';
+
+/** What adapters are built from: the config, and the identity config in force (claim headers follow reloads). */
+export type AdapterDeps = Pick<AppDeps, 'config'> & { readonly identity: Pick<IdentitySettings, 'current'> };
 
 /** What an adapter read from its proxy's request. */
 export interface AdapterRequest extends CheckRequest {

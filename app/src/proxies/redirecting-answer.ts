@@ -7,35 +7,28 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CheckOutcome } from '../check/check-outcome.ts';
-import type { AppDeps } from '../deps.ts';
 import { renderDeniedPage } from '../http/denied-page.ts';
-import { renderPage } from '../http/html-page.ts';
+import { describeNeeds } from '../http/describe-needs.ts';
+import { PAGE_HEADERS, renderPage } from '../http/html-page.ts';
 import { requestIdOf } from '../http/request-id.ts';
 import { REASONS } from '../policy/reasons.ts';
 import { isNavigation, type OriginalRequest } from './original-request.ts';
-import { NO_STORE } from './proxy-adapter.ts';
+import { createHeaderCompleter, type LeftOutHeaders } from './owned-headers.ts';
+import { NO_STORE, type AdapterDeps } from './proxy-adapter.ts';
 import { createSignInTarget } from './sign-in-target.ts';
 
 /** Writes the answer for an outcome about `original`; returns the status sent. */
 export type RedirectingAnswer = (outcome: CheckOutcome, original: OriginalRequest, req: IncomingMessage, res: ServerResponse) => number;
-
-/** The pages are self-contained: inline style only, nothing loaded, no framing. */
-const PAGE_HEADERS: readonly string[] = Object.freeze([
-  'Cache-Control', 'no-store',
-  'Content-Type', 'text/html; charset=utf-8',
-  'Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'X-Content-Type-Options', 'nosniff',
-  'Referrer-Policy', 'no-referrer',
-]);
 
 const INVALID_TOKEN: ReadonlySet<string> = new Set([REASONS.bearerInvalid, REASONS.bearerExpired, REASONS.bearerWrongAudience]);
 
 const UNAVAILABLE_TEXT = 'Signing in is not possible right now. Please try again in a moment.';
 
 /** Creates the answer writer once per config. */
-export function createRedirectingAnswer(deps: Pick<AppDeps, 'config'>): RedirectingAnswer {
+export function createRedirectingAnswer(deps: AdapterDeps, leftOut: LeftOutHeaders): RedirectingAnswer {
   const { config } = deps;
   const links = createSignInTarget(config);
+  const complete = createHeaderCompleter(deps, leftOut);
   // RFC 9110 §11.6.1: a 401 names how to authenticate. Browser sessions use the cookie scheme of
   // draft-broyer-http-cookie-auth, naming the sign-in form; Bearer clients RFC 6750's.
   const challenge = config.login && links
@@ -51,7 +44,7 @@ export function createRedirectingAnswer(deps: Pick<AppDeps, 'config'>): Redirect
   return (outcome, original, req, res) => {
     switch (outcome.kind) {
       case 'allow':
-        return write(res, 200, outcome.headers);
+        return write(res, 200, complete(outcome.headers));
       case 'unauthenticated': {
         if (links && original.wantsPage) {
           const status = isNavigation(original) ? 302 : 303;
@@ -64,7 +57,9 @@ export function createRedirectingAnswer(deps: Pick<AppDeps, 'config'>): Redirect
       case 'deny': {
         if (!links || !isNavigation(original)) return write(res, 403, NO_STORE);
         const { signOut, switchAccount } = links(original);
-        const page = renderDeniedPage({ user: outcome.user, requestId: requestIdOf(req), needs: [], signOutUrl: signOut, switchAccountUrl: switchAccount });
+        // What the route needs names groups and roles: shown only when the operator allows it.
+        const needs = config.showDenialDetails && outcome.route ? describeNeeds(outcome.route.query) : [];
+        const page = renderDeniedPage({ user: outcome.user, requestId: requestIdOf(req), needs, reasons: outcome.reasons, signOutUrl: signOut, switchAccountUrl: switchAccount });
         return write(res, 403, PAGE_HEADERS, original.method === 'HEAD' ? undefined : page);
       }
       case 'error': {

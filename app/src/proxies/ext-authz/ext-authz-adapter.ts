@@ -5,21 +5,31 @@
  * Host, the scheme is X-Forwarded-Proto (when the proxy lists it), and the original path and
  * query follow the prefix. Envoy allows on 200 only and hands every other answer to the client.
  */
-import type { AppDeps } from '../../deps.ts';
 import { REASONS } from '../../policy/reasons.ts';
-import { lastForwardedFor, readHost, readMethod, readScheme, readUri, single } from '../forwarded-values.ts';
+import { readHost, readMethod, readScheme, readUri, single } from '../forwarded-values.ts';
 import { factsOf, wantsPage, type OriginalRequest } from '../original-request.ts';
-import { writeRefusal, type AdapterRefusal, type ProxyAdapter } from '../proxy-adapter.ts';
+import { writeRefusal, type AdapterDeps, type AdapterRefusal, type ProxyAdapter } from '../proxy-adapter.ts';
 import { createProxyTrust } from '../proxy-trust.ts';
 import { createRedirectingAnswer } from '../redirecting-answer.ts';
 import { parseExtAuthzPath } from './ext-authz-path.ts';
 
+/**
+ * The client's address: Envoy's ext_authz HTTP client appends its own address to X-Forwarded-For
+ * (envoyproxy/envoy#21519), so the client is the entry before the last, present only when the
+ * route lists x-forwarded-for in the headers sent to the check. A lone entry is Envoy itself.
+ */
+function envoyClientAddress(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const entries = value.split(',').map((e) => e.trim());
+  return entries.length < 2 ? undefined : entries[entries.length - 2] || undefined;
+}
+
 const invalid = (detail: string): AdapterRefusal => ({ refused: true, status: 400, reason: REASONS.forwardedRequestInvalid, detail });
 
 /** Creates the ext-authz adapter. */
-export function createExtAuthzAdapter(deps: Pick<AppDeps, 'config'>): ProxyAdapter {
+export function createExtAuthzAdapter(deps: AdapterDeps): ProxyAdapter {
   const trusted = createProxyTrust(deps.config.proxies);
-  const answer = createRedirectingAnswer(deps);
+  const answer = createRedirectingAnswer(deps, 'envoy-remove');
   // Envoy sends X-Forwarded-Proto only when listed in headersToExtAuth; without it, the scheme
   // gatehouse itself is reached under for sign-in is the best guess.
   const defaultScheme: 'http' | 'https' = deps.config.proxies.signinUrl?.protocol === 'http:' ? 'http' : 'https';
@@ -43,7 +53,7 @@ export function createExtAuthzAdapter(deps: Pick<AppDeps, 'config'>): ProxyAdapt
         scheme: s.value,
         host: h.value,
         uri: u.value,
-        clientIp: lastForwardedFor(forwardedFor.ok ? forwardedFor.value : undefined),
+        clientIp: envoyClientAddress(forwardedFor.ok ? forwardedFor.value : undefined),
         wantsPage: wantsPage(req.headers),
       };
       return { routeQuery: path.routeQuery, facts: () => factsOf(original), original };

@@ -5,20 +5,27 @@
  * are believed only from a trusted proxy. The answer goes to the client as it is, so gatehouse
  * redirects browsers to sign-in itself.
  */
-import type { AppDeps } from '../../deps.ts';
 import { REASONS } from '../../policy/reasons.ts';
 import { lastForwardedFor, readHost, readMethod, readScheme, readUri, single, type Read } from '../forwarded-values.ts';
 import { factsOf, wantsPage, type OriginalRequest } from '../original-request.ts';
-import { writeRefusal, type AdapterRefusal, type ProxyAdapter } from '../proxy-adapter.ts';
+import { writeRefusal, type AdapterDeps, type AdapterRefusal, type ProxyAdapter } from '../proxy-adapter.ts';
 import { createProxyTrust } from '../proxy-trust.ts';
 import { createRedirectingAnswer } from '../redirecting-answer.ts';
+
+const CLIENT_QUERY =
+  "the route query is the client's own query string: the proxy passed it on because the check address has no query; end the address with '?' (Caddy: uri /oauth2/forward-auth?)";
+
+const queryOf = (uri: string): string => {
+  const q = uri.indexOf('?');
+  return q === -1 ? '' : uri.slice(q + 1);
+};
 
 const invalid = (detail: string): AdapterRefusal => ({ refused: true, status: 400, reason: REASONS.forwardedRequestInvalid, detail });
 
 /** Creates the forward-auth adapter. */
-export function createForwardAuthAdapter(deps: Pick<AppDeps, 'config'>): ProxyAdapter {
+export function createForwardAuthAdapter(deps: AdapterDeps): ProxyAdapter {
   const trusted = createProxyTrust(deps.config.proxies);
-  const answer = createRedirectingAnswer(deps);
+  const answer = createRedirectingAnswer(deps, 'empty-values');
   return {
     endpoint: '/oauth2/forward-auth',
     read(req) {
@@ -36,7 +43,10 @@ export function createForwardAuthAdapter(deps: Pick<AppDeps, 'config'>): ProxyAd
       const original: OriginalRequest = { method: m.value, scheme: s.value, host: h.value, uri: u.value, clientIp: lastForwardedFor(forwardedFor), wantsPage: wantsPage(req.headers) };
       const url = req.url ?? '';
       const q = url.indexOf('?');
-      return { routeQuery: q === -1 ? '' : url.slice(q + 1), facts: () => factsOf(original), original };
+      const routeQuery = q === -1 ? '' : url.slice(q + 1);
+      // Caddy keeps the client's query when the check's uri has none: the client would pick the policy.
+      if (routeQuery !== '' && routeQuery === queryOf(original.uri)) return invalid(CLIENT_QUERY);
+      return { routeQuery, facts: () => factsOf(original), original };
     },
     answer(outcome, request, req, res) {
       // read() always describes the original request for this family.
