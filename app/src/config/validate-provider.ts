@@ -4,7 +4,7 @@
  * problem is appended naming its variable; nothing throws.
  */
 import { randomBytes } from 'node:crypto';
-import { checkTrustedHeaderOptions } from '../auth/trusted-headers/create-trusted-header-source.ts';
+import { checkTrustedHeaderOptions } from '../sources/trusted-headers/read-trusted-headers.ts';
 import type { AuthProvider, LoginSettings, OidcSettings, TrustedHeaderSettings } from './config.ts';
 import { checkRequiredForSources, chooseSources, type SourceName } from './identity-sources.ts';
 import type { CleanedEnv } from './schema.ts';

@@ -2,7 +2,7 @@
  * The proxy part of the configuration: the sign-in URL browsers are sent to, and the proxies
  * trusted to describe the original request. Every problem is appended naming its variable.
  */
-import { compileUpstreamTrust } from '../auth/trusted-headers/upstream-trust.ts';
+import { compileUpstreamTrust } from '../http/upstream-trust.ts';
 import type { LoginSettings, ProxySettings } from './config.ts';
 import type { CleanedEnv } from './schema.ts';
 

@@ -5,7 +5,7 @@
  * judge a path it never requested.
  */
 import type { IncomingMessage } from 'node:http';
-import { checkUpstream, compileUpstreamTrust } from '../auth/trusted-headers/upstream-trust.ts';
+import { checkUpstream, compileUpstreamTrust } from '../http/upstream-trust.ts';
 import type { ProxySettings } from '../config/config.ts';
 
 /** Undefined when trusted, otherwise why not (for the log). */

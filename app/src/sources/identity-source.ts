@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { SourceName } from '../config/identity-sources.ts';
-import type { Identified } from '../auth/request-identity/identified.ts';
+import type { Identified } from './identified.ts';
 import type { Reason } from '../policy/reasons.ts';
 
 /** One identity source. */

@@ -7,7 +7,7 @@
  * (`sources=bearer`), keeping the configured order.
  */
 import type { IncomingMessage } from 'node:http';
-import type { Identified } from '../auth/request-identity/identified.ts';
+import type { Identified } from './identified.ts';
 import type { SourceName } from '../config/identity-sources.ts';
 import type { AppDeps } from '../deps.ts';
 import { REASONS } from '../policy/reasons.ts';

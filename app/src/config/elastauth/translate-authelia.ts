@@ -1,7 +1,7 @@
 /**
  * elastauth's `authelia` section: the names of the trusted identity headers.
  */
-import { headerNameProblem } from '../../auth/trusted-headers/header-name.ts';
+import { headerNameProblem } from '../../sources/trusted-headers/header-name.ts';
 import { checkKnownKeys, own, readNonEmpty, readSection, type Translation } from './read-value.ts';
 
 /** Each `authelia` key, its gatehouse variable and the default the schema applies when it is absent. */

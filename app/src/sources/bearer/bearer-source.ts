@@ -1,6 +1,6 @@
 /** The bearer source: an `Authorization: Bearer` token from the OpenID Provider. */
-import type { Identified } from '../../auth/request-identity/identified.ts';
-import { createBearerIdentifier } from '../../auth/request-identity/bearer-identity.ts';
+import type { Identified } from '../identified.ts';
+import { createBearerIdentifier } from './bearer-identity.ts';
 import type { AppDeps } from '../../deps.ts';
 import { REASONS } from '../../policy/reasons.ts';
 import type { IdentitySource } from '../identity-source.ts';

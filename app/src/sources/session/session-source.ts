@@ -2,7 +2,7 @@
  * The session source (the login provider's): the browser's session cookie, one store read, and a
  * server-side refresh when the access token is due.
  */
-import type { Identified } from '../../auth/request-identity/identified.ts';
+import type { Identified } from '../identified.ts';
 import type { AppDeps } from '../../deps.ts';
 import { readCookies } from '../../http/cookies.ts';
 import { REASONS } from '../../policy/reasons.ts';

@@ -3,8 +3,8 @@
  * believed only from the configured upstream (peer network and/or shared secret); anything else
  * is 401. The identity of one header combination is remembered, so its roles are worked out once.
  */
-import type { Identified } from '../../auth/request-identity/identified.ts';
-import { createTrustedHeaderSource, type TrustedHeaderReason } from '../../auth/trusted-headers/create-trusted-header-source.ts';
+import type { Identified } from '../identified.ts';
+import { createTrustedHeaderSource, type TrustedHeaderReason } from './read-trusted-headers.ts';
 import type { TrustedHeaderSettings } from '../../config/config.ts';
 import { REASONS, type Reason } from '../../policy/reasons.ts';
 import type { Identity } from '../../session/session-record.ts';

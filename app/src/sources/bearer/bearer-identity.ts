@@ -4,13 +4,13 @@
  * configured), then mapped by the claims mapping. A verified token's identity is remembered
  * until shortly before it expires, so a client repeating its token costs one map lookup.
  */
-import { createBearerVerifier } from '../bearer/create-bearer-verifier.ts';
-import type { BearerReason } from '../bearer/bearer-types.ts';
+import { createBearerVerifier } from './create-bearer-verifier.ts';
+import type { BearerReason } from './bearer-types.ts';
 import type { AppDeps } from '../../deps.ts';
 import { identityFromClaims } from '../../identity/identity-from-claims.ts';
 import { REASONS, type Reason } from '../../policy/reasons.ts';
 import type { Identity } from '../../session/session-record.ts';
-import type { Identified, RequestIdentifier } from './identified.ts';
+import type { Identified, RequestIdentifier } from '../identified.ts';
 
 /** Tokens remembered at once; beyond it the memory starts over. */
 const MAX_REMEMBERED = 10_000;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
 import { test } from 'node:test';
 import { AppError } from '../../errors.ts';
-import { createTrustedHeaderSource, type TrustedHeaderOptions, type TrustedIdentityResult } from './create-trusted-header-source.ts';
+import { createTrustedHeaderSource, type TrustedHeaderOptions, type TrustedIdentityResult } from './read-trusted-headers.ts';
 
 const HEADERS = { user: 'Remote-User', groups: 'Remote-Groups', email: 'Remote-Email', name: 'Remote-Name' };
 const SECRET = 'a-shared-secret-of-enough-length';

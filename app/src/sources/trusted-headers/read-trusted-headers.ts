@@ -9,10 +9,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { AppError } from '../../errors.ts';
 import { headerNameProblem } from './header-name.ts';
 import { isValidEmail, isValidUsername, parseDisplayName, parseGroups, type TrustedIdentity } from './identity-values.ts';
-import { checkUpstream, compileUpstreamTrust, type SharedSecret, type UntrustedCheck } from './upstream-trust.ts';
+import { checkUpstream, compileUpstreamTrust, type SharedSecret, type UntrustedCheck } from '../../http/upstream-trust.ts';
 
 export type { TrustedIdentity } from './identity-values.ts';
-export type { SharedSecret, UntrustedCheck } from './upstream-trust.ts';
+export type { SharedSecret, UntrustedCheck } from '../../http/upstream-trust.ts';
 
 /** The header names identity is read from. */
 export interface TrustedHeaderNames {

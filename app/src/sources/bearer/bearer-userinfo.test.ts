@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type BearerMode, type BearerResult } from './bearer-types.ts';
 import { createBearerVerifier } from './create-bearer-verifier.ts';
-import { deadUrl, makeKey, nowSec, reasonOf, sign, startTestIdp, type TestIdp, type TestKey } from './test-idp.ts';
+import { deadUrl, makeKey, nowSec, reasonOf, sign, startTestIdp, type TestIdp, type TestKey } from '../../../test/support/jwks-test-idp.ts';
 
 const CLIENT = 'gatehouse';
 let idp: TestIdp;

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose';
-import type { BearerResult } from './bearer-types.ts';
+import type { BearerResult } from '../../src/sources/bearer/bearer-types.ts';
 
 /** A signing key and its public JWK. */
 export interface TestKey {

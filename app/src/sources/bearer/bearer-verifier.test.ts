@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { base64url, exportSPKI, SignJWT, UnsecuredJWT } from 'jose';
 import { bearerFailureStatus, type BearerMode } from './bearer-types.ts';
 import { checkBearerOptions, createBearerVerifier } from './create-bearer-verifier.ts';
-import { deadUrl, makeKey, nowSec, reasonOf, sign, startTestIdp, type TestIdp, type TestKey } from './test-idp.ts';
+import { deadUrl, makeKey, nowSec, reasonOf, sign, startTestIdp, type TestIdp, type TestKey } from '../../../test/support/jwks-test-idp.ts';
 
 const CLIENT = 'gatehouse';
 let idp: TestIdp;

@@ -6,7 +6,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { cidrContains, parseCidr, parseIp, type Cidr } from '../../policy/named/ip-address.ts';
+import { cidrContains, parseCidr, parseIp, type Cidr } from '../policy/named/ip-address.ts';
 
 /** A shared secret the upstream sends in a header; several values allow rotation. */
 export interface SharedSecret {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { createTrustedHeaderSource } from './create-trusted-header-source.ts';
+import { createTrustedHeaderSource } from './read-trusted-headers.ts';
 
 const HEADERS = { user: 'Remote-User', groups: 'Remote-Groups', email: 'Remote-Email', name: 'Remote-Name' };
 const source = createTrustedHeaderSource({

@@ -1,7 +1,7 @@
 /** What an identity source makes of one check's request. */
-import type { SourceName } from '../../config/identity-sources.ts';
-import type { Reason } from '../../policy/reasons.ts';
-import type { Identity, SessionRecord } from '../../session/session-record.ts';
+import type { SourceName } from '../config/identity-sources.ts';
+import type { Reason } from '../policy/reasons.ts';
+import type { Identity, SessionRecord } from '../session/session-record.ts';
 
 /** The outcome of identifying a request. */
 export type Identified =
