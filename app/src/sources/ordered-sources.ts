@@ -11,23 +11,15 @@ import type { Identified } from './identified.ts';
 import type { SourceName } from '../config/identity-sources.ts';
 import type { AppDeps } from '../deps.ts';
 import { REASONS } from '../policy/reasons.ts';
-import { createBearerSource } from './bearer/bearer-source.ts';
 import type { IdentitySource } from './identity-source.ts';
-import { createSessionSource } from './session/session-source.ts';
-import { createTrustedHeadersSource } from './trusted-headers/trusted-headers-source.ts';
+import { SOURCE_FACTORIES } from './registry.ts';
 
 /** Identifies a request with every source, or only the route's (`only`). */
 export type OrderedIdentifier = (req: IncomingMessage, only?: ReadonlySet<SourceName>) => Identified | Promise<Identified>;
 
 /** Builds the configured sources, in order. */
 export function createIdentitySources(deps: AppDeps): IdentitySource[] {
-  const { config } = deps;
-  return config.identitySources.map((name): IdentitySource => {
-    if (name === 'session') return createSessionSource(deps);
-    if (name === 'bearer') return createBearerSource(deps);
-    if (!config.trustedHeaders) throw new Error('trusted-headers source without its settings');
-    return createTrustedHeadersSource(config.trustedHeaders);
-  });
+  return deps.config.identitySources.map((name) => SOURCE_FACTORIES[name](deps));
 }
 
 /** Picks the source of each request among `configured`. */

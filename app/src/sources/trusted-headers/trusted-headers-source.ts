@@ -5,7 +5,7 @@
  */
 import type { Identified } from '../identified.ts';
 import { createTrustedHeaderSource, type TrustedHeaderReason } from './read-trusted-headers.ts';
-import type { TrustedHeaderSettings } from '../../config/config.ts';
+import type { AppDeps } from '../../deps.ts';
 import { REASONS, type Reason } from '../../policy/reasons.ts';
 import type { Identity } from '../../session/session-record.ts';
 import type { IdentitySource } from '../identity-source.ts';
@@ -20,7 +20,9 @@ const REASON_OF: Readonly<Record<TrustedHeaderReason, Reason>> = {
 };
 
 /** Creates the trusted-headers source. */
-export function createTrustedHeadersSource(settings: TrustedHeaderSettings): IdentitySource {
+export function createTrustedHeadersSource(deps: Pick<AppDeps, 'config'>): IdentitySource {
+  const settings = deps.config.trustedHeaders;
+  if (!settings) throw new Error('the trusted-headers source needs its settings (GATEHOUSE_TRUSTED_HEADER_*)');
   const source = createTrustedHeaderSource({
     headers: settings.headers,
     trustedSources: settings.sources,
