@@ -19,6 +19,7 @@ import { isExtAuthzPath } from './proxies/ext-authz/ext-authz-path.ts';
 import { createExtAuthzAdapter } from './proxies/ext-authz/ext-authz-adapter.ts';
 import { createForwardAuthAdapter } from './proxies/forward-auth/forward-auth-adapter.ts';
 import { serveCheck } from './proxies/serve-check.ts';
+import { createSidecar, type Sidecar } from './proxies/sidecar/create-sidecar.ts';
 import { createBackchannelLogoutRoute } from './routes/backchannel-logout.ts';
 import { createErrorPageRoute } from './routes/error-page.ts';
 import { createHealthRoutes } from './routes/health.ts';
@@ -31,9 +32,18 @@ function isPath(url: string, path: string): boolean {
   return url === path || (url.startsWith(path) && url.charAt(path.length) === '?');
 }
 
+/** In sidecar mode, the paths gatehouse answers itself; every other path is the app's. */
+function isOwnPath(url: string): boolean {
+  return url.startsWith('/oauth2/') || isPath(url, '/oauth2') || isPath(url, ROUTES.healthz) || isPath(url, ROUTES.readyz);
+}
+
+/** The main port's request listener; in sidecar mode it carries the sidecar (upgrades, server options, shutdown). */
+export type MainListener = RequestListener & { readonly sidecar?: Sidecar };
+
 /** Builds the main port's request listener. */
-export function buildApp(deps: AppDeps): RequestListener {
+export function buildApp(deps: AppDeps): MainListener {
   const pipeline = createCheckPipeline(deps);
+  const sidecar = deps.config.sidecar ? createSidecar(deps, deps.config.sidecar, pipeline) : undefined;
   // ingress-nginx asks for the denied page in a second request: the check leaves a note for it.
   const denialNotes = createDenialNotes();
   const authRequestAdapter = createAuthRequestAdapter(deps);
@@ -94,14 +104,17 @@ export function buildApp(deps: AppDeps): RequestListener {
   });
   web.use(createErrorHandler(deps.logger));
 
-  return (req: IncomingMessage, res: ServerResponse) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '';
     if (isPath(url, ROUTES.auth)) authRequest(req, res);
     // forward-auth is a GET (Traefik and Caddy send nothing else); ext-authz takes any method.
     else if (isPath(url, ROUTES.forwardAuth) && (req.method === 'GET' || req.method === 'HEAD')) forwardAuth(req, res);
     else if (isExtAuthzPath(url)) extAuthz(req, res);
+    // Every proxy endpoint is under /oauth2/, so asking here leaves the hot path as it is.
+    else if (sidecar && !isOwnPath(url)) sidecar.request(req, res);
     else web(req, res);
   };
+  return sidecar ? Object.assign(listener, { sidecar }) : listener;
 }
 
 /** Builds the metrics port's listener: /metrics and nothing else. */

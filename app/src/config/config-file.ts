@@ -1,6 +1,6 @@
 /**
  * The optional YAML file named by GATEHOUSE_CONFIG_FILE, for settings too structured for the
- * environment: claims mapping, roles, named policies and claim headers. Unknown keys are refused so a typo never
+ * environment: claims mapping, roles, named policies, claim headers and sidecar routes. Unknown keys are refused so a typo never
  * silently drops a setting.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { IDENTITY_SECTIONS } from '../identity/identity-config.ts';
 import { ELASTAUTH_KEYS } from './elastauth/elastauth-keys.ts';
 
 /** Top-level keys this version understands: its own sections and elastauth's keys. */
-export const CONFIG_FILE_KEYS: readonly string[] = Object.freeze([...new Set(['version', ...IDENTITY_SECTIONS, ...ELASTAUTH_KEYS])]);
+export const CONFIG_FILE_KEYS: readonly string[] = Object.freeze([...new Set(['version', ...IDENTITY_SECTIONS, 'sidecar', ...ELASTAUTH_KEYS])]);
 
 /**
  * Reads and checks the file; problems are appended, naming the file.

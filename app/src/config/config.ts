@@ -1,5 +1,6 @@
 /** The typed, frozen configuration built once at start-up and passed down. */
 import type { IdentityConfig } from '../identity/identity-config.ts';
+import type { SidecarRoutes } from '../proxies/sidecar/route-table.ts';
 
 /** Which token, if any, is sent upstream as `Authorization: Bearer`. */
 export type AuthorizationHeaderSource = 'none' | 'id_token' | 'access_token';
@@ -96,6 +97,23 @@ export interface OutboundSettings {
   readonly proxy: ProxyVariables;
 }
 
+/** Sidecar mode (GATEHOUSE_UPSTREAM): the app proxied to, the pool to it, the timeouts, and the file's routes. */
+export interface SidecarSettings {
+  /** The app's origin. */
+  readonly upstream: URL;
+  readonly maxConnections: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+  /** 0: a pause in the app's answer never cuts it. */
+  readonly bodyTimeoutMs: number;
+  readonly clientHeadersTimeoutMs: number;
+  /** 0: no bound on a whole request beyond its headers'. */
+  readonly clientRequestTimeoutMs: number;
+  /** The config file's `sidecar` section: route policies and the paths that skip the check. */
+  readonly routes: SidecarRoutes;
+}
+
 /** Which backend answers a check, and how each is set up. */
 export interface BackendSettings {
   /** Used when the auth-url query names none. */
@@ -119,6 +137,8 @@ export interface Config {
   readonly backend: BackendSettings;
   readonly outbound: OutboundSettings;
   readonly proxies: ProxySettings;
+  /** Set in sidecar mode only. */
+  readonly sidecar: SidecarSettings | undefined;
   /** GATEHOUSE_SHOW_DENIAL_DETAILS: the denied page says what the route requires. */
   readonly showDenialDetails: boolean;
   readonly cookie: {

@@ -7,6 +7,7 @@ import { BACKEND_SCHEMA } from './schema-backends.ts';
 import { PAGES_SCHEMA } from './schema-pages.ts';
 import { OUTBOUND_SCHEMA } from './schema-outbound.ts';
 import { PROXY_SCHEMA } from './schema-proxies.ts';
+import { SIDECAR_SCHEMA } from './schema-sidecar.ts';
 import { SOURCE_SCHEMA } from './schema-sources.ts';
 import { commaList, cookieKeys, duration, durationOrOff, positiveInt, scopeList, urlWithPath } from './validators.ts';
 
@@ -187,6 +188,7 @@ export const ENV_SCHEMA = {
   ...BACKEND_SCHEMA,
   ...OUTBOUND_SCHEMA,
   ...PROXY_SCHEMA,
+  ...SIDECAR_SCHEMA,
   ...PAGES_SCHEMA,
 };
 

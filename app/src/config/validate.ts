@@ -7,6 +7,7 @@ import { validateBackend } from './validate-backend.ts';
 import { validateOutbound } from './validate-outbound.ts';
 import { validateProvider } from './validate-provider.ts';
 import { validateProxies } from './validate-proxies.ts';
+import { validateSidecar } from './validate-sidecar.ts';
 import type { CleanedEnv } from './schema.ts';
 import { parseIdentityConfig } from '../identity/identity-config.ts';
 
@@ -89,6 +90,7 @@ export function validateCrossField(
   const backend = validateBackend(env, files.elasticsearchCaPem, problems);
   const outbound = validateOutbound(env, files.oidcCaPem, problems);
   const proxies = validateProxies(env, provider.login, problems);
+  const sidecar = validateSidecar(env, file, { backend, identitySources: provider.identitySources }, problems);
   const domain = env.GATEHOUSE_COOKIE_DOMAIN.trim() || undefined;
   const secure = env.GATEHOUSE_COOKIE_SECURE;
   const baseName = env.GATEHOUSE_COOKIE_NAME;
@@ -113,6 +115,7 @@ export function validateCrossField(
     backend,
     outbound,
     proxies,
+    sidecar,
     showDenialDetails: env.GATEHOUSE_SHOW_DENIAL_DETAILS,
     cookie: {
       // The __Host- prefix pins the cookie to this exact host; browsers accept it only when Secure and without Domain.

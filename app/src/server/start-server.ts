@@ -129,7 +129,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     lifecycle,
     now,
   };
-  const main = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000 }, buildApp(deps));
+  const app = buildApp(deps);
+  // Sidecar mode brings its own client timeouts (uploads can outlast 30 s) and WebSocket upgrades.
+  const main = createServer({ maxHeaderSize: MAX_HEADER_BYTES, requestTimeout: 30_000, ...app.sidecar?.serverOptions }, app);
+  if (app.sidecar) main.on('upgrade', app.sidecar.upgrade);
   main.keepAliveTimeout = 65_000;
   const metricsServer = createServer(buildMetricsApp(deps));
   const port = await listen(main, config.port, config.listenHost);
@@ -146,6 +149,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       identity.close();
       stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(async () => {
         await backends.close().catch(() => {});
+        await app.sidecar?.close().catch(() => {});
         await outbound.close().catch(() => {});
         deps.checkLog.flush();
         stdout?.flushSync();

@@ -1,0 +1,123 @@
+/**
+ * The headers the app sees, and the ones the client sees back. Toward the app: hop-by-hop headers
+ * go (RFC 9110 §7.6.1: Connection and every header it names, Keep-Alive, Proxy-Connection, TE,
+ * Transfer-Encoding, Upgrade, Proxy-Authenticate, Proxy-Authorization, Trailer); so does every
+ * client copy of a header gatehouse vouches for (all of X-Auth-Request-*, the configured claim
+ * headers, the backends' headers, Authorization where gatehouse sets it) and of the trusted-proxy
+ * and trusted-header secrets; gatehouse's own cookies are cut out of Cookie; X-Forwarded-For,
+ * -Proto and -Host and X-Request-ID are set; the identity headers are added last. Toward the
+ * client: the app's hop-by-hop headers go.
+ */
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { TRUSTED_AUTH_HEADER_NAMES } from '../../backends/eventstore/trusted-header.ts';
+import type { Config } from '../../config/config.ts';
+import type { IdentityConfig } from '../../identity/identity-config.ts';
+import type { SidecarOriginal } from './sidecar-request.ts';
+
+/** The request headers for the app, as a flat name/value list. */
+export type UpstreamHeaders = (req: IncomingMessage, original: SidecarOriginal, identity: readonly string[], requestId: string) => string[];
+
+/** RFC 9110 §7.6.1, and Proxy-Connection, which old clients still send. */
+const HOP_BY_HOP: readonly string[] = ['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'trailer'];
+
+/**
+ * Always replaced: the forwarding headers and the request id are set below; Expect was answered
+ * by Node itself (100 Continue) and undici refuses to send it.
+ */
+const REPLACED: readonly string[] = ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-request-id', 'expect'];
+
+/** Other descriptions of an original request that apps and frameworks believe; from a client, they are spoofs. */
+const PROXY_DESCRIPTIONS: readonly string[] = ['forwarded', 'x-real-ip', 'x-forwarded-port', 'x-forwarded-prefix', 'x-forwarded-uri', 'x-forwarded-method', 'x-original-url', 'x-original-method'];
+
+/** gatehouse's header namespace: identity, roles, claims, tokens, the identity source. */
+const OWN_PREFIX = 'x-auth-request-';
+
+/** The headers an identity config makes gatehouse vouch for beyond its namespace. */
+function claimHeaderNames(identity: Pick<IdentityConfig, 'headers'>): Set<string> {
+  const { headers } = identity;
+  const names = headers.format === 'combined' ? [headers.combinedHeader] : headers.claims.map((claim) => claim.name);
+  return new Set(names.map((name) => name.toLowerCase()));
+}
+
+/** The Cookie header without gatehouse's session and sign-in cookies; undefined when nothing is left. */
+function withoutOwnCookies(header: string, name: string): string | undefined {
+  if (!header.includes(name)) return header;
+  const login = `${name}_login_`;
+  const kept = header.split(';').map((part) => part.trim()).filter((part) => {
+    const eq = part.indexOf('=');
+    const cookie = (eq === -1 ? part : part.slice(0, eq)).trim();
+    return part !== '' && cookie !== name && !cookie.startsWith(login);
+  });
+  return kept.length === 0 ? undefined : kept.join('; ');
+}
+
+/** The header names listed in Connection, which are hop-by-hop for this request only. */
+function connectionOptions(value: string | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '' && name !== 'close' && name !== 'keep-alive');
+  return names.length === 0 ? undefined : new Set(names);
+}
+
+/** Creates the request header builder once per config; the identity config in force is read per request. */
+export function createUpstreamHeaders(
+  config: Pick<Config, 'proxies' | 'trustedHeaders' | 'upstreamHeaders' | 'cookie'>,
+  currentIdentity: () => Pick<IdentityConfig, 'headers'>,
+): UpstreamHeaders {
+  const always = new Set([...HOP_BY_HOP, ...REPLACED, ...TRUSTED_AUTH_HEADER_NAMES.map((name) => name.toLowerCase())]);
+  // Secrets meant for gatehouse alone never reach the app.
+  if (config.proxies.trust.secret) always.add(config.proxies.trust.secret.header.toLowerCase());
+  if (config.trustedHeaders?.secret) always.add(config.trustedHeaders.secret.header.toLowerCase());
+  const untrusted = new Set([...always, ...PROXY_DESCRIPTIONS]);
+  const setsAuthorization = config.upstreamHeaders.authorization !== 'none';
+  const cookieName = config.cookie.name;
+  let claimsFor: Pick<IdentityConfig, 'headers'> | undefined;
+  let claims = new Set<string>();
+
+  return (req, original, identity, requestId) => {
+    const current = currentIdentity();
+    if (current !== claimsFor) {
+      claimsFor = current;
+      claims = claimHeaderNames(current);
+    }
+    const drop = original.trusted ? always : untrusted;
+    const named = connectionOptions(req.headers.connection);
+    // gatehouse's Authorization replaces the client's; otherwise the client's (a Bearer token the
+    // app may need) passes.
+    const dropAuthorization = setsAuthorization || identity.includes('Authorization');
+    const raw = req.rawHeaders;
+    const out: string[] = [];
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i] as string;
+      const lower = name.toLowerCase();
+      if (drop.has(lower) || lower.startsWith(OWN_PREFIX) || claims.has(lower) || named?.has(lower)) continue;
+      if (lower === 'authorization' && dropAuthorization) continue;
+      if (lower === 'cookie') {
+        const kept = withoutOwnCookies(raw[i + 1] as string, cookieName);
+        if (kept !== undefined) out.push(name, kept);
+        continue;
+      }
+      out.push(name, raw[i + 1] as string);
+    }
+    const prior = original.trusted ? req.headers['x-forwarded-for'] : undefined;
+    out.push(
+      'X-Forwarded-For', prior ? `${prior}, ${original.peer}` : original.peer,
+      'X-Forwarded-Proto', original.scheme,
+      'X-Forwarded-Host', original.host,
+      'X-Request-ID', requestId,
+    );
+    out.push(...identity);
+    return out;
+  };
+}
+
+/** The app's response headers without its hop-by-hop ones, for writeHead. */
+export function clientHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const named = connectionOptions(typeof headers.connection === 'string' ? headers.connection : undefined);
+  const out: Record<string, string | string[]> = {};
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.includes(name) || named?.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
