@@ -6,6 +6,7 @@
 /** The stable error codes; a `switch` over them narrows. */
 export type ErrorCode =
   | 'CONFIG_INVALID'
+  | 'LISTEN_FAILED'
   | 'BAD_REQUEST'
   | 'SESSION_MISSING'
   | 'SESSION_INVALID'
@@ -22,6 +23,7 @@ export type ErrorCode =
 
 const STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   CONFIG_INVALID: 500,
+  LISTEN_FAILED: 500,
   BAD_REQUEST: 400,
   SESSION_MISSING: 401,
   SESSION_INVALID: 401,
@@ -40,6 +42,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
 /** Short, safe titles shown to people on error pages; never the internal message. */
 const TITLE: Readonly<Record<ErrorCode, string>> = Object.freeze({
   CONFIG_INVALID: 'Configuration error',
+  LISTEN_FAILED: 'Service unavailable',
   BAD_REQUEST: 'Bad request',
   SESSION_MISSING: 'Not signed in',
   SESSION_INVALID: 'Not signed in',

@@ -11,29 +11,38 @@ import { ELASTAUTH_KEYS } from './elastauth/elastauth-keys.ts';
 /** Top-level keys this version understands: its own sections and elastauth's keys. */
 export const CONFIG_FILE_KEYS: readonly string[] = Object.freeze([...new Set(['version', ...IDENTITY_SECTIONS, 'sidecar', ...ELASTAUTH_KEYS])]);
 
+/** A YAML syntax error as one line: where (line and column, 1-based) and what. */
+function describeYamlError(err: unknown): string {
+  const first = (err as Error).message.split('\n')[0] ?? '';
+  const at = (err as { linePos?: Array<{ line: number; col: number }> }).linePos?.[0];
+  if (at === undefined) return first;
+  return `line ${at.line}, column ${at.col}: ${first.replace(/ at line \d+, column \d+:?$/, '')}`;
+}
+
 /**
  * Reads and checks the file; problems are appended, naming the file.
- * @returns the parsed mapping (empty when the file is empty)
+ * @returns the parsed mapping (empty when the file is empty), or undefined when the file cannot be
+ * read, is not YAML or is not a mapping: then it sets nothing at all
  */
-export function readConfigFile(path: string, problems: string[]): Readonly<Record<string, unknown>> {
+export function readConfigFile(path: string, problems: string[]): Readonly<Record<string, unknown>> | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     problems.push(`GATEHOUSE_CONFIG_FILE: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-    return {};
+    return undefined;
   }
   let parsed: unknown;
   try {
     parsed = parse(text, { maxAliasCount: 100 });
   } catch (err) {
-    problems.push(`GATEHOUSE_CONFIG_FILE: ${path} is not valid YAML: ${(err as Error).message.split('\n')[0]}`);
-    return {};
+    problems.push(`GATEHOUSE_CONFIG_FILE: ${path} is not valid YAML: ${describeYamlError(err)}`);
+    return undefined;
   }
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     problems.push(`GATEHOUSE_CONFIG_FILE: ${path} must hold a YAML mapping at the top level`);
-    return {};
+    return undefined;
   }
   const settings = parsed as Record<string, unknown>;
   for (const key of Object.keys(settings)) {

@@ -20,11 +20,14 @@ export interface LoadedConfigFile {
   readonly env: Readonly<Record<string, string>>;
   /** Things worth saying that do not stop start-up. */
   readonly warnings: readonly string[];
+  /** The file could not be read or parsed (the problem says why): it set nothing. */
+  readonly unusable?: true;
 }
 
 /** Reads and translates `path`; problems are appended. */
 export function loadConfigFile(path: string, env: EnvRecord, problems: string[]): LoadedConfigFile {
   const raw = readConfigFile(path, problems);
+  if (raw === undefined) return { settings: {}, env: {}, warnings: [], unusable: true };
   const expanded = expandEnvRefs(raw, env, problems);
   const overlaid = overlayElastauthEnv(expanded, env);
   const translation = translateElastauth(overlaid.doc, problems);

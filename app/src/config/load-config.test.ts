@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { ConfigError, loadConfig } from './load-config.ts';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
@@ -13,6 +13,13 @@ const valid = {
   GATEHOUSE_REDIRECT_URL: 'https://app.example.com/oauth2/callback',
   GATEHOUSE_COOKIE_SECRET: KEY,
 };
+
+/** A new directory in the system temp folder, removed when test `t` ends. */
+function tempDir(t: TestContext, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 function problemsOf(env: Record<string, string>): readonly string[] {
   try {
@@ -78,8 +85,8 @@ test('cross-field rules: http issuer, equal ports, idle beyond lifetime', () => 
   assert.ok(loadConfig({ ...valid, GATEHOUSE_OIDC_ISSUER_URL: 'http://idp.local', GATEHOUSE_OIDC_ALLOW_INSECURE_HTTP: 'true' }));
 });
 
-test('secrets can come from files, but not from both places', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-config-'));
+test('secrets can come from files, but not from both places', (t) => {
+  const dir = tempDir(t, 'gatehouse-config-');
   const file = join(dir, 'secret');
   writeFileSync(file, 'from-file\n');
   const { GATEHOUSE_OIDC_CLIENT_SECRET: _omit, ...rest } = valid;
@@ -101,8 +108,8 @@ test('no problem message echoes a secret value', () => {
   assert.ok(problems.every((p) => !p.includes(secret)));
 });
 
-test('GATEHOUSE_CONFIG_FILE must be readable YAML with known keys', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-file-'));
+test('GATEHOUSE_CONFIG_FILE must be readable YAML with known keys', (t) => {
+  const dir = tempDir(t, 'gatehouse-file-');
   const write = (name: string, text: string): string => {
     writeFileSync(join(dir, name), text);
     return join(dir, name);
@@ -114,8 +121,8 @@ test('GATEHOUSE_CONFIG_FILE must be readable YAML with known keys', () => {
   assert.ok(problemsOf({ ...valid, GATEHOUSE_CONFIG_FILE: join(dir, 'nope.yaml') })[0]?.includes('ENOENT'));
 });
 
-test('the identity sections are checked with the environment, every problem at once', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gatehouse-identity-'));
+test('the identity sections are checked with the environment, every problem at once', (t) => {
+  const dir = tempDir(t, 'gatehouse-identity-');
   const file = join(dir, 'config.yaml');
   writeFileSync(
     file,
@@ -156,4 +163,19 @@ test('redis: exactly one mode, valid URL and nodes', () => {
   assert.ok(problemsOf({ ...redis, GATEHOUSE_REDIS_URL: 'http://x' }).some((p) => p.includes('GATEHOUSE_REDIS_URL must be')));
   assert.ok(problemsOf({ ...redis, GATEHOUSE_REDIS_SENTINELS: 's1' }).some((p) => p.includes('not host:port')));
   assert.ok(problemsOf({ ...redis, GATEHOUSE_REDIS_SENTINELS: 's1:1' }).some((p) => p.includes('SENTINEL_MASTER is required')));
+});
+
+test('a config file that is not YAML is reported as exactly that, with line and column, and nothing else', (t) => {
+  const file = join(tempDir(t, 'gatehouse-yaml-'), 'config.yml');
+  // An elastauth file indented one space too far: it would have set the provider, issuer and client.
+  writeFileSync(file, 'auth_provider: oidc\noidc:\n  issuer: https://idp.example.com\n   client_id: gatehouse\n');
+  assert.deepEqual(problemsOf({ GATEHOUSE_CONFIG_FILE: file }), [
+    `GATEHOUSE_CONFIG_FILE: ${file} is not valid YAML: line 3, column 11: Nested mappings are not allowed in compact mappings`,
+  ]);
+  writeFileSync(file, 'policies: {}\npolicies: {}\n');
+  assert.deepEqual(problemsOf({ ...valid, GATEHOUSE_CONFIG_FILE: file }), [
+    `GATEHOUSE_CONFIG_FILE: ${file} is not valid YAML: line 2, column 1: Map keys must be unique`,
+  ]);
+  writeFileSync(file, '- a list\n');
+  assert.equal(problemsOf({ GATEHOUSE_CONFIG_FILE: file }).length, 1, 'a file that is not a mapping is one problem too');
 });

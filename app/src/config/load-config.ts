@@ -68,6 +68,9 @@ export function loadConfig(env: Env = process.env): Config {
   const problems: string[] = [];
   const filePath = env.GATEHOUSE_CONFIG_FILE || undefined;
   const loaded = filePath ? loadConfigFile(filePath, env, problems) : { settings: {}, env: {}, warnings: [] };
+  // A file that cannot be read or parsed set none of its variables: reporting each of them as
+  // missing would bury the one real problem under a cascade of unrelated ones.
+  if ('unusable' in loaded) throw new ConfigError(problems);
   const resolved = resolveSecretFiles(layerEnvironment(loaded.env, env), problems);
   const clean = cleanEnv(resolved, ENV_SCHEMA, {
     reporter: ({ errors }) => {

@@ -2,9 +2,7 @@
  * Builds every part from a Config and starts both listeners. Tests start gatehouse in-process
  * through this; main.ts adds argument handling and signals on top.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { buildApp, buildMetricsApp } from '../app.ts';
 import { createBackends } from '../backends/create-backends.ts';
@@ -23,6 +21,7 @@ import { watchKeyFile } from '../session/key-file-watcher.ts';
 import { createSealer } from '../session/seal.ts';
 import { createSessions } from '../session/sessions.ts';
 import { createTokenRefresher } from '../session/token-refresher.ts';
+import { listen } from './listen.ts';
 import { shutDown } from './shutdown.ts';
 
 // nginx forwards up to 4 × 8 KiB of request headers; Node's 16 KiB default would answer 431,
@@ -47,12 +46,6 @@ export interface StartOptions {
   readonly keyFilePollMs?: number;
   /** How often the config file is checked for changes; the configured interval by default. */
   readonly configPollMs?: number;
-}
-
-async function listen(server: Server, port: number, host: string): Promise<number> {
-  server.listen(port, host);
-  await once(server, 'listening');
-  return (server.address() as AddressInfo).port;
 }
 
 /** Starts gatehouse with `config`. */
@@ -135,8 +128,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (app.sidecar) main.on('upgrade', app.sidecar.upgrade);
   main.keepAliveTimeout = 65_000;
   const metricsServer = createServer(buildMetricsApp(deps));
-  const port = await listen(main, config.port, config.listenHost);
-  const metricsPort = await listen(metricsServer, config.metricsPort, config.listenHost);
+  const port = await listen(main, config.port, config.listenHost, 'GATEHOUSE_PORT');
+  const metricsPort = await listen(metricsServer, config.metricsPort, config.listenHost, 'GATEHOUSE_METRICS_PORT');
   logger.info({ port, metricsPort, store: store.kind }, 'gatehouse listening');
   let stopping: Promise<void> | undefined;
   return {

@@ -4,9 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startHarness, type Harness } from '../support/harness.ts';
@@ -22,7 +22,10 @@ describe('cookie key rotation from a mounted file', () => {
     writeFileSync(file, `${oldKey}\n`);
     h = await startHarness({ GATEHOUSE_COOKIE_SECRET: '', GATEHOUSE_COOKIE_SECRET_FILE: file }, { keyFilePollMs: 50 });
   });
-  after(() => h.stop());
+  after(async () => {
+    await h.stop();
+    rmSync(dirname(file), { recursive: true, force: true });
+  });
 
   const check = async (cookie: string) => (await h.request('/oauth2/auth', { headers: { cookie } })).status;
   const waitForLog = async (msg: string, count: number): Promise<void> => {
