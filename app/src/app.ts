@@ -14,7 +14,7 @@ import { PAGE_CSP } from './http/html-page.ts';
 import { requestIdOf } from './http/request-id.ts';
 import { ROUTES } from './http/routes.ts';
 import { createCheckPipeline } from './check/check-pipeline.ts';
-import { createAuthRequestAdapter } from './proxies/auth-request/auth-request-adapter.ts';
+import { AUTH_ROUTE_PREFIX, createAuthRequestAdapter } from './proxies/auth-request/auth-request-adapter.ts';
 import { isExtAuthzPath } from './proxies/ext-authz/ext-authz-path.ts';
 import { createExtAuthzAdapter } from './proxies/ext-authz/ext-authz-adapter.ts';
 import { createForwardAuthAdapter } from './proxies/forward-auth/forward-auth-adapter.ts';
@@ -106,7 +106,7 @@ export function buildApp(deps: AppDeps): MainListener {
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '';
-    if (isPath(url, ROUTES.auth)) authRequest(req, res);
+    if (isPath(url, ROUTES.auth) || url.startsWith(AUTH_ROUTE_PREFIX)) authRequest(req, res);
     // forward-auth is a GET (Traefik and Caddy send nothing else); ext-authz takes any method.
     else if (isPath(url, ROUTES.forwardAuth) && (req.method === 'GET' || req.method === 'HEAD')) forwardAuth(req, res);
     else if (isExtAuthzPath(url)) extAuthz(req, res);

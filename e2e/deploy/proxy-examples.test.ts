@@ -157,11 +157,18 @@ describe('proxy examples', () => {
     assertOauth2Route(byProxy['gateway-api'], 'gateway-api');
   });
 
-  it('nginx-gateway-fabric: the filter asks /oauth2/auth (auth_request: never a redirect) with the cookie; its path cannot carry a query', () => {
+  it('nginx-gateway-fabric: the filter asks /oauth2/auth (auth_request: never a redirect) with the cookie; a route policy goes in the path form, since its path cannot carry a query', () => {
     const filters = externalAuthFilters(byProxy['nginx-gateway-fabric']);
-    assert.ok(filters.length >= 1);
+    assert.ok(filters.length >= 2);
+    assert.ok(filters.some((f) => f.http?.path === '/oauth2/auth'));
+    assert.ok(filters.some((f) => f.http?.path?.startsWith('/oauth2/auth-route/')));
     for (const filter of filters) {
-      assert.equal(filter.http?.path, '/oauth2/auth');
+      const path = filter.http?.path ?? '';
+      if (path !== '/oauth2/auth') {
+        assert.match(path, /^\/oauth2\/auth-route\/[^/?]+$/);
+        checkRouteQuery(path.slice('/oauth2/auth-route/'.length));
+      }
+      new HTTPExternalAuthFilter(filter).validate();
       assert.ok(lower(filter.http?.allowedHeaders).includes('cookie'));
       assert.deepEqual(foreignHeaders(filter.http?.allowedResponseHeaders ?? []), []);
       const withQuery = { ...filter, http: { ...filter.http, path: '/oauth2/auth?allowed_groups=admins' } };

@@ -81,6 +81,14 @@ describe('/oauth2/auth', () => {
     assert.equal(signedIn.headers['x-gatehouse-signin'], undefined, 'only a 401 carries it');
   });
 
+  it('the path form /oauth2/auth-route/<query> carries the route policy where a query cannot be written', async () => {
+    assert.equal((await h.request('/oauth2/auth-route/allowed_groups=admins', { headers: { ...SUBREQUEST, cookie: bob } })).status, 403);
+    assert.equal((await h.request('/oauth2/auth-route/allowed_groups=admins', { headers: { ...SUBREQUEST, cookie: alice } })).status, 200);
+    assert.equal((await h.request('/oauth2/auth-route/allowed_groups=admins?allowed_groups=devs', { headers: { ...SUBREQUEST, cookie: alice } })).status, 200, 'the segment is the policy, never a query after it');
+    assert.equal((await h.request('/oauth2/auth-route/allowed_group=admins', { headers: { ...SUBREQUEST, cookie: alice } })).status, 500, 'a typo fails closed');
+    assert.equal((await h.request('/oauth2/auth-route/', { headers: SUBREQUEST })).status, 401);
+  });
+
   it('A3: 403 (never 401) with no-store when signed in but outside the policy', async () => {
     const res = await check('?allowed_groups=admins', { cookie: bob });
     assert.equal(res.status, 403);

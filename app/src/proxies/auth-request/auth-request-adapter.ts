@@ -1,7 +1,8 @@
 /**
  * GET /oauth2/auth: nginx's auth_request, as ingress-nginx, NGINX Gateway Fabric's ExternalAuth
  * filter, F5 nginx-ingress and plain nginx use it, and the hot path: every request to every
- * protected app passes here. The route policy is the query; the original request is read from
+ * protected app passes here. The route policy is the query (or, at /oauth2/auth-route/<query>,
+ * the path segment); the original request is read from
  * X-Original-Method, X-Original-URL and X-Real-IP only when a policy looks at it. Answers are
  * 200 with identity headers, 401 when not signed in, 403 when signed in but not allowed, a fast
  * 5xx when anything fails, and never a 3xx (nginx turns it into a 500). A 401 names the sign-in
@@ -19,6 +20,23 @@ export const SIGNIN_HEADER = 'X-Gatehouse-Signin';
 
 // "$scheme://$http_host$request_uri", as ingress-nginx and its look-alikes send it.
 const ORIGINAL_URL = /^(https?):\/\/([^/?#]+)(\/.*)?$/i;
+
+/**
+ * The path form of the route policy, for proxies whose check address cannot hold a query (NGINX
+ * Gateway Fabric's ExternalAuth filter): `/oauth2/auth-route/<route query>`.
+ */
+export const AUTH_ROUTE_PREFIX = '/oauth2/auth-route/';
+
+/** The route query: after "?" on /oauth2/auth, or the segment after the path form's prefix. */
+function routeQueryOf(url: string): string {
+  if (url.startsWith(AUTH_ROUTE_PREFIX)) {
+    const rest = url.slice(AUTH_ROUTE_PREFIX.length);
+    const end = rest.search(/[/?]/);
+    return end === -1 ? rest : rest.slice(0, end);
+  }
+  const q = url.indexOf('?');
+  return q === -1 ? '' : url.slice(q + 1);
+}
 
 /** Creates the auth_request adapter. */
 export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAdapter {
@@ -40,8 +58,7 @@ export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAd
     endpoint: '/oauth2/auth',
     read(req) {
       const url = req.url ?? '';
-      const q = url.indexOf('?');
-      return { routeQuery: q === -1 ? '' : url.slice(q + 1), facts: () => requestFacts(req.headers), original: undefined };
+      return { routeQuery: routeQueryOf(url), facts: () => requestFacts(req.headers), original: undefined };
     },
     answer(outcome, _request, req, res) {
       // nginx discards the body and needs no Date; one writeHead with a flat list is Node's cheapest path.
