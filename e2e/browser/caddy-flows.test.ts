@@ -178,17 +178,20 @@ describe('in a real browser, through Caddy', () => {
     await page.goto(`${stack.baseUrl}/`);
     await signIn(page, 'alice');
     await page.waitForURL(`${stack.baseUrl}/`);
-    // The echo app's link is /oauth2/sign_out?rd=/, and / is protected again afterwards.
+    // The echo app's link is /oauth2/sign_out: it lands on the signed-out page, and / is protected again.
     const visited: string[] = [];
     page.on('request', (r) => {
       if (r.isNavigationRequest()) visited.push(r.url());
     });
-    const [landed] = await Promise.all([page.waitForResponse(isSignInForm), page.click('#sign-out')]);
-    assert.equal(visited[0], `${stack.baseUrl}/oauth2/sign_out?rd=/`);
-    const home = chainOf(landed.request()).find((r) => r.url() === `${stack.baseUrl}/`);
-    assert.equal((await home?.response())?.status(), 302, 'back on /, the check sends the browser to sign in');
+    await page.click('#sign-out');
+    await page.waitForURL(`${stack.baseUrl}/oauth2/signed_out**`);
+    assert.equal(visited[0], `${stack.baseUrl}/oauth2/sign_out`);
+    assert.equal(await page.locator('h1').innerText(), 'You are signed out');
     const cookies = await page.context().cookies(stack.baseUrl);
     assert.ok(!cookies.some((c) => c.name === 'gatehouse'), 'session cookie cleared');
+    const [landed] = await Promise.all([page.waitForResponse(isSignInForm), page.goto(`${stack.baseUrl}/`)]);
+    const home = chainOf(landed.request()).find((r) => r.url() === `${stack.baseUrl}/`);
+    assert.equal((await home?.response())?.status(), 302, 'back on /, the check sends the browser to sign in');
     await page.context().close();
   });
 });
