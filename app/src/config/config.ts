@@ -126,6 +126,8 @@ export interface BackendSettings {
 /** gatehouse's whole configuration. */
 export interface Config {
   readonly authProvider: AuthProvider;
+  /** The identity sources a check tries, in order (GATEHOUSE_IDENTITY_SOURCES, or the provider's one). */
+  readonly identitySources: readonly import('./identity-sources.ts').SourceName[];
   /** Set for the login and oidc providers. */
   readonly oidc: OidcSettings | undefined;
   /** Set for the login provider only. */

@@ -21,19 +21,6 @@ export const SECRET_VARIABLES = [
   'GATEHOUSE_TRUSTED_PROXY_SECRET',
 ] as const;
 
-/**
- * Variables required by some identity sources only (see validate-provider.ts): with
- * `GATEHOUSE_AUTH_PROVIDER=login` all of them, with `oidc` the issuer and client id, with
- * `authelia` none.
- */
-export const PROVIDER_VARIABLES: Readonly<Record<string, readonly ('login' | 'oidc' | 'authelia')[]>> = Object.freeze({
-  GATEHOUSE_OIDC_ISSUER_URL: ['login', 'oidc'],
-  GATEHOUSE_OIDC_CLIENT_ID: ['login', 'oidc'],
-  GATEHOUSE_OIDC_CLIENT_SECRET: ['login'],
-  GATEHOUSE_REDIRECT_URL: ['login'],
-  GATEHOUSE_COOKIE_SECRET: ['login'],
-});
-
 /** The envalid specification of the environment. */
 export const ENV_SCHEMA = {
   GATEHOUSE_OIDC_ISSUER_URL: url({

@@ -108,6 +108,7 @@ export function validateCrossField(
   if (problems.length > 0) return undefined;
   return {
     authProvider: provider.authProvider,
+    identitySources: provider.identitySources,
     oidc: provider.oidc,
     login: provider.login,
     trustedHeaders: provider.trustedHeaders,
