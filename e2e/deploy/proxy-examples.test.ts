@@ -125,7 +125,7 @@ describe('proxy examples', () => {
       checkRouteQuery(query ?? '');
       assert.deepEqual([http['service'], http['port']], [GATEHOUSE.host, GATEHOUSE.port]);
       for (const header of [...BROWSER_HINTS, 'authorization']) assert.ok(lower(http['includeRequestHeadersInCheck'] as string[]).includes(header), `${name}: ${header}`);
-      for (const header of ['location', 'set-cookie', 'www-authenticate']) assert.ok(lower(http['headersToDownstreamOnDeny'] as string[]).includes(header), `${name}: ${header}`);
+      for (const header of ['location', 'set-cookie', 'www-authenticate', 'content-type']) assert.ok(lower(http['headersToDownstreamOnDeny'] as string[]).includes(header), `${name}: ${header}`);
       assert.deepEqual(foreignHeaders(http['headersToUpstreamOnAllow'] as string[]), []);
       assert.ok(Object.keys(http['includeAdditionalHeadersInCheck'] as object).includes('x-gatehouse-proxy-secret'), `${name} proves it is the mesh`);
     }
