@@ -3,16 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { ConfigError, loadConfig } from './load-config.ts';
+import { loadConfig } from './load-config.ts';
+import { problemsOf, VALID_ENV as valid } from '../../test/support/config-env.ts';
 
-const KEY = Buffer.alloc(32, 7).toString('base64');
-const valid = {
-  GATEHOUSE_OIDC_ISSUER_URL: 'https://login.example.com',
-  GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse',
-  GATEHOUSE_OIDC_CLIENT_SECRET: 's3cret',
-  GATEHOUSE_REDIRECT_URL: 'https://app.example.com/oauth2/callback',
-  GATEHOUSE_COOKIE_SECRET: KEY,
-};
 
 /** A new directory in the system temp folder, removed when test `t` ends. */
 function tempDir(t: TestContext, prefix: string): string {
@@ -21,15 +14,6 @@ function tempDir(t: TestContext, prefix: string): string {
   return dir;
 }
 
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
 
 test('a minimal environment gives secure defaults', () => {
   const config = loadConfig(valid);
@@ -97,7 +81,7 @@ test('secrets can come from files, but not from both places', (t) => {
 
 test('several cookie keys rotate: all decoded, first seals', () => {
   const second = Buffer.alloc(32, 9).toString('base64url');
-  const config = loadConfig({ ...valid, GATEHOUSE_COOKIE_SECRET: `${KEY}, ${second}` });
+  const config = loadConfig({ ...valid, GATEHOUSE_COOKIE_SECRET: `${valid.GATEHOUSE_COOKIE_SECRET}, ${second}` });
   assert.equal(config.cookie.keys.length, 2);
   assert.deepEqual(config.cookie.keys[1], Buffer.alloc(32, 9));
 });

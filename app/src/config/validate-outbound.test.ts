@@ -4,15 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createTestCertificates, type TestCertificates } from '../../../e2e/support/tls-certificates.ts';
-import { ConfigError, loadConfig } from './load-config.ts';
+import { loadConfig } from './load-config.ts';
+import { problemsOf, VALID_ENV as valid } from '../../test/support/config-env.ts';
 
-const valid = {
-  GATEHOUSE_OIDC_ISSUER_URL: 'https://login.example.com',
-  GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse',
-  GATEHOUSE_OIDC_CLIENT_SECRET: 's3cret',
-  GATEHOUSE_REDIRECT_URL: 'https://app.example.com/oauth2/callback',
-  GATEHOUSE_COOKIE_SECRET: Buffer.alloc(32, 7).toString('base64'),
-};
 
 let certificates: TestCertificates;
 let dir: string;
@@ -25,15 +19,6 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
 
 function file(name: string, content: string): string {
   const path = join(dir, name);

@@ -1,24 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, loadConfig } from './load-config.ts';
+import { loadConfig } from './load-config.ts';
+import { problemsOf, VALID_ENV as valid } from '../../test/support/config-env.ts';
 
-const valid = {
-  GATEHOUSE_OIDC_ISSUER_URL: 'https://login.example.com',
-  GATEHOUSE_OIDC_CLIENT_ID: 'gatehouse',
-  GATEHOUSE_OIDC_CLIENT_SECRET: 's3cret',
-  GATEHOUSE_REDIRECT_URL: 'https://app.example.com/oauth2/callback',
-  GATEHOUSE_COOKIE_SECRET: Buffer.alloc(32, 7).toString('base64'),
-};
 
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.problems;
-  }
-  assert.fail('expected a ConfigError');
-}
 
 test('the sign-in URL defaults to /oauth2/start beside the callback; no proxy is trusted by default', () => {
   const config = loadConfig(valid);
