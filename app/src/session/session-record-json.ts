@@ -1,13 +1,19 @@
 /**
  * SessionRecord as JSON for stores outside this process. JSON drops properties whose value is
- * undefined, and a record read back must equal the one written, so undefined travels as null;
- * records never hold null themselves.
+ * undefined, and a record read back must equal the one written, so the record's own undefined
+ * fields travel as null (its fields are never null); claims are JSON from the provider and travel
+ * as they are, nulls included. A value read back is checked field by field: one written by
+ * another version, or damaged, reads as no session rather than failing the check that reads it.
  */
 import type { SessionRecord } from './session-record.ts';
 
-/** Serialises a record, keeping its undefined properties. */
+/** Serialises a record, keeping its undefined properties (claims are JSON already and travel as they are). */
 export function recordToJson(record: SessionRecord): string {
-  return JSON.stringify(record, (_key, value: unknown) => (value === undefined ? null : value));
+  return JSON.stringify({
+    ...nullForUndefined(record),
+    identity: { ...nullForUndefined(record.identity), claims: record.identity.claims },
+    tokens: nullForUndefined(record.tokens),
+  });
 }
 
 /** Parses what {@link recordToJson} wrote; undefined for anything else. */
@@ -18,14 +24,40 @@ export function recordFromJson(text: string): SessionRecord | undefined {
   } catch {
     return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || (parsed as { version?: unknown }).version !== 2) return undefined;
-  return restoreUndefined(parsed) as SessionRecord;
+  if (!isObject(parsed) || parsed.version !== 2 || !isObject(parsed.identity) || !isObject(parsed.tokens)) return undefined;
+  const record = {
+    ...undefinedForNull(parsed),
+    identity: { ...undefinedForNull(parsed.identity), claims: parsed.identity.claims },
+    tokens: undefinedForNull(parsed.tokens),
+  };
+  return isSessionRecord(record) ? record : undefined;
 }
 
-function restoreUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === null ? undefined : restoreUndefined(item)));
-  if (typeof value !== 'object' || value === null) return value;
-  const object = value as Record<string, unknown>;
-  for (const [key, item] of Object.entries(object)) object[key] = item === null ? undefined : restoreUndefined(item);
-  return object;
+function nullForUndefined(object: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, value === undefined ? null : value]));
+}
+
+// fromEntries defines properties rather than assigning them, so no key can reach a prototype.
+function undefinedForNull(object: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, value === null ? undefined : value]));
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const optionalString = (value: unknown): boolean => value === undefined || typeof value === 'string';
+const optionalTime = (value: unknown): boolean => value === undefined || Number.isFinite(value);
+
+/** True when `value` has every field a SessionRecord needs, each of the right type. */
+export function isSessionRecord(value: unknown): value is SessionRecord {
+  if (!isObject(value) || value.version !== 2) return false;
+  if (!Number.isFinite(value.createdAt) || !Number.isFinite(value.expiresAt) || !optionalTime(value.refreshedAt)) return false;
+  if (!optionalString(value.sid)) return false;
+  const { identity, tokens } = value;
+  if (!isObject(identity) || !isObject(tokens)) return false;
+  if (typeof identity.sub !== 'string' || typeof identity.user !== 'string') return false;
+  for (const field of ['email', 'preferredUsername', 'name', 'dn']) if (!optionalString(identity[field])) return false;
+  if (!Array.isArray(identity.groups) || !identity.groups.every((group) => typeof group === 'string')) return false;
+  if (!isObject(identity.claims)) return false;
+  if (typeof tokens.idToken !== 'string' || !optionalString(tokens.accessToken) || !optionalString(tokens.refreshToken)) return false;
+  return optionalTime(tokens.accessTokenExpiresAt);
 }
