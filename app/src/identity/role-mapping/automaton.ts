@@ -5,7 +5,7 @@
  */
 import type { CharSet, PatternNode } from './pattern-ast.ts';
 
-/** Patterns that would expand to more states than this are refused at compile time. */
+/** Patterns that would expand to more states than this (or take more compile steps than four times it) are refused at compile time. */
 export const MAX_STATES = 10_000;
 
 type State =
@@ -32,6 +32,10 @@ function inSet(set: CharSet, cp: number): boolean {
   return hit !== set.negated;
 }
 
+// Each node compiled costs one unit even when it adds no state: "(){99999999}" repeats an empty
+// group that adds none, and would otherwise loop a hundred million times at start-up.
+const MAX_COMPILE_STEPS = 4 * MAX_STATES;
+
 function build(root: PatternNode): State[] {
   const states: State[] = [{ kind: 'match' }];
   const add = (s: State): number => {
@@ -39,8 +43,10 @@ function build(root: PatternNode): State[] {
     states.push(s);
     return states.length - 1;
   };
+  let steps = 0;
   // Compiles right to left: each node is given the state to continue with once it has matched.
   const compile = (node: PatternNode, next: number): number => {
+    if (++steps > MAX_COMPILE_STEPS) throw new TooLarge();
     switch (node.t) {
       case 'set':
         return add({ kind: 'char', set: node, next });
