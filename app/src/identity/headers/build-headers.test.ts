@@ -125,3 +125,47 @@ test('every header built is accepted by Node and free of CR/LF, whatever the cla
     { numRuns: 1000 },
   );
 });
+
+test('property: whatever the identity holds, under every format and encoding, no control character reaches a header', async () => {
+  const { validateHeaderName, validateHeaderValue } = await import('node:http');
+  const configs = [DEFAULT_HEADER_CONFIG];
+  for (const encoding of ['url', 'base64', 'none']) {
+    configs.push(config({ encoding, include: ['c', 'd.e', 'list'] }));
+    configs.push(config({ format: 'combined', encoding, include: ['c', 'd.e'] }));
+  }
+  // Text with the characters that break headers and logs: C0, DEL, C1, line and paragraph separators, BOM, lone surrogates.
+  const hostile = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.array(fc.constantFrom('a', ' ', '\r', '\n', '\r\n', '\u0000', '\t', '\u007f', '\u0085', '\u009f', '\u2028', '\u2029', '\ufeff', '\ud800', 'é', '€', '😀', ':', ',', ';', '"', '\\'), { maxLength: 12 }).map((parts) => parts.join('')),
+  );
+  const text = fc.option(hostile, { nil: undefined });
+  fc.assert(
+    fc.property(hostile, text, text, fc.array(hostile, { maxLength: 3 }), fc.array(hostile, { maxLength: 3 }), fc.jsonValue({ maxDepth: 2 }), hostile, (user, email, preferredUsername, groups, roles, claim, raw) => {
+      const identity: HeaderIdentity = { user, email, preferredUsername, groups, roles, claims: { c: raw, d: { e: claim }, list: groups } };
+      for (const headerConfig of configs) {
+        const { headers, problem } = buildIdentityHeaders(identity, headerConfig);
+        if (problem !== undefined) assert.deepEqual(headers, [], 'a refused identity sends no header at all');
+        for (let i = 0; i < headers.length; i += 2) {
+          const name = headers[i] as string;
+          const value = headers[i + 1] as string;
+          validateHeaderName(name);
+          validateHeaderValue(name, value);
+          // What goes on the wire is the latin1 form: no C0 control or DEL byte may be in it.
+          assert.ok(!/[\u0000-\u001f\u007f]/.test(value), `${name}: ${JSON.stringify(value)}`);
+          assert.ok([...value].every((c) => c.charCodeAt(0) <= 0xff), `${name} holds a character that is not one byte`);
+        }
+        // Fixed headers are sent as they are: a control character in one refuses the identity.
+        if ([user, email ?? '', preferredUsername ?? '', ...groups, ...roles].some((v) => /[\u0000-\u001f\u007f-\u009f]/.test(v))) {
+          assert.notEqual(problem, undefined);
+        }
+      }
+    }),
+    { seed: 15005, numRuns: 1500 },
+  );
+});
+
+test('counter-example: a claim holding a lone surrogate is sent url-encoded as U+FFFD instead of throwing', () => {
+  // encodeURIComponent threw URIError on it, failing the check with a 500.
+  const built = buildIdentityHeaders({ ...base, claims: { department: 'a\ud800b' } }, config({ include: ['department'] }));
+  assert.equal(asMap(built.headers).get('X-Auth-Request-Claim-department'), 'a%EF%BF%BDb');
+});

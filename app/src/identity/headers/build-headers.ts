@@ -46,7 +46,9 @@ function claimText(value: unknown): string | undefined {
 }
 
 function encode(text: string, encoding: ClaimEncoding): string {
-  if (encoding === 'url') return encodeURIComponent(text);
+  // A lone surrogate (JSON may carry one, escaped) would make encodeURIComponent throw; it becomes
+  // U+FFFD, as it does in the UTF-8 of the other encodings.
+  if (encoding === 'url') return encodeURIComponent(text.toWellFormed());
   if (encoding === 'base64') return Buffer.from(text, 'utf8').toString('base64');
   return text;
 }
