@@ -15,6 +15,7 @@ import { REASONS } from '../policy/reasons.ts';
 import { createRoutePolicyCache, type RoutePolicy } from '../policy/route-policy-cache.ts';
 import type { SessionRecord } from '../session/session-record.ts';
 import { createIdentitySources, orderSources } from '../sources/ordered-sources.ts';
+import { createKubernetesAccessCheck } from '../sources/serviceaccount/kubernetes-access.ts';
 import { withSourceHeader } from './source-header.ts';
 import type { CheckOutcome, CheckRequest } from './check-outcome.ts';
 
@@ -28,6 +29,7 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
   const parsePolicy = createRoutePolicyCache(() => deps.identity.current().policies, { backends: available, sources: config.identitySources });
   const identify = orderSources(createIdentitySources(deps));
   const answerBackend = createBackendAnswerer(deps.backends);
+  const kubernetesAccess = createKubernetesAccessCheck(deps);
   const authorizationSource = config.upstreamHeaders.authorization;
   const sendAccessToken = config.upstreamHeaders.accessToken;
   const sendsTokens = authorizationSource !== 'none' || sendAccessToken;
@@ -66,6 +68,11 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
     const { query } = route;
     const decision = decide(query, view.subject, needsRequestFacts(query) ? request.facts() : NO_FACTS);
     if (!decision.allow) return { kind: 'deny', status: 403, user, reasons: decision.reasons, route };
+    // A named policy's kubernetes_access: the cluster's SubjectAccessReview, asked last.
+    let access = kubernetesAccess(query.policy, identity);
+    if (access instanceof Promise) access = await access;
+    if (access?.state === 'failed') return { kind: 'error', status: access.status, user, reasons: [access.reason], err: access.err };
+    if (access?.state === 'denied') return { kind: 'deny', status: 403, user, reasons: [access.reason], route };
     const backend = route.backend ?? config.backend.default;
     let extra = answerBackend(backend, identity, view);
     if (extra instanceof Promise) extra = await extra;
@@ -82,6 +89,6 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
       withTokens || extra.headers.length > 0
         ? [...identityHeaders, ...(withTokens ? tokenHeaders(record, backend) : []), ...extra.headers]
         : identityHeaders;
-    return { kind: 'allow', status: 200, user, reasons: decision.reasons, headers };
+    return { kind: 'allow', status: 200, user, reasons: access ? [...decision.reasons, access.reason] : decision.reasons, headers };
   };
 }

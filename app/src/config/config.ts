@@ -136,6 +136,8 @@ export interface Config {
   readonly trustedHeaders: TrustedHeaderSettings | undefined;
   /** How Bearer tokens are validated (oidc provider). */
   readonly bearerValidation: 'jwks' | 'userinfo' | 'both';
+  /** Set when the serviceaccount source is listed: Kubernetes ServiceAccount tokens through TokenReview. */
+  readonly serviceAccount: import('./validate-serviceaccount.ts').ServiceAccountSettings | undefined;
   readonly backend: BackendSettings;
   readonly outbound: OutboundSettings;
   readonly proxies: ProxySettings;

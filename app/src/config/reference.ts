@@ -17,7 +17,9 @@ function formatDefault(name: string, value: unknown, example: string | undefined
   const sources = SOURCE_VARIABLES[name];
   if (sources) {
     const providers = Object.entries(PROVIDER_SOURCE).filter(([, source]) => sources.includes(source)).map(([provider]) => `\`${provider}\``);
-    return `**required** with the ${sources.map((s) => `\`${s}\``).join(', ')} source (provider ${providers.join(', ')})`;
+    // A source no provider stands for (serviceaccount) is only reached through GATEHOUSE_IDENTITY_SOURCES.
+    const short = providers.length > 0 ? ` (provider ${providers.join(', ')})` : '';
+    return `**required** with the ${sources.map((s) => `\`${s}\``).join(', ')} source${short}`;
   }
   if (value === undefined) return '**required**';
   if (Array.isArray(value)) return value.length === 0 ? '(empty)' : `\`${value.join(name.endsWith('SCOPES') ? ' ' : ',')}\``;

@@ -7,6 +7,7 @@ import { BACKEND_SCHEMA } from './schema-backends.ts';
 import { PAGES_SCHEMA } from './schema-pages.ts';
 import { OUTBOUND_SCHEMA } from './schema-outbound.ts';
 import { PROXY_SCHEMA } from './schema-proxies.ts';
+import { SERVICEACCOUNT_SCHEMA } from './schema-serviceaccount.ts';
 import { SIDECAR_SCHEMA } from './schema-sidecar.ts';
 import { SOURCE_SCHEMA } from './schema-sources.ts';
 import { commaList, cookieKeys, duration, durationOrOff, positiveInt, scopeList, urlWithPath } from './validators.ts';
@@ -172,6 +173,7 @@ export const ENV_SCHEMA = {
     example: '2s',
   }),
   ...SOURCE_SCHEMA,
+  ...SERVICEACCOUNT_SCHEMA,
   ...BACKEND_SCHEMA,
   ...OUTBOUND_SCHEMA,
   ...PROXY_SCHEMA,

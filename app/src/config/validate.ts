@@ -7,6 +7,7 @@ import { validateBackend } from './validate-backend.ts';
 import { validateOutbound } from './validate-outbound.ts';
 import { validateProvider } from './validate-provider.ts';
 import { validateProxies } from './validate-proxies.ts';
+import { validateServiceAccount } from './validate-serviceaccount.ts';
 import { validateSidecar } from './validate-sidecar.ts';
 import type { CleanedEnv } from './schema.ts';
 import { parseIdentityConfig } from '../identity/identity-config.ts';
@@ -90,6 +91,7 @@ export function validateCrossField(
   const backend = validateBackend(env, files.elasticsearchCaPem, problems);
   const outbound = validateOutbound(env, files.oidcCaPem, problems);
   const proxies = validateProxies(env, provider.login, problems);
+  const serviceAccount = validateServiceAccount(env, provider.identitySources.includes('serviceaccount'), problems);
   const sidecar = validateSidecar(env, file, { backend, identitySources: provider.identitySources }, problems);
   const domain = env.GATEHOUSE_COOKIE_DOMAIN.trim() || undefined;
   const secure = env.GATEHOUSE_COOKIE_SECURE;
@@ -113,6 +115,7 @@ export function validateCrossField(
     login: provider.login,
     trustedHeaders: provider.trustedHeaders,
     bearerValidation: env.GATEHOUSE_BEARER_VALIDATION as Config['bearerValidation'],
+    serviceAccount,
     backend,
     outbound,
     proxies,

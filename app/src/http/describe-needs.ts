@@ -6,7 +6,8 @@
  * needs, and the person compares it with what they have.
  */
 import type { ExtendedQuery } from '../policy/named/extended-query.ts';
-import type { ClaimCondition, ClaimScalar, NamedPolicy } from '../policy/named/policy-types.ts';
+import type { ClaimCondition, ClaimScalar, KubernetesAccess, NamedPolicy } from '../policy/named/policy-types.ts';
+import type { ServiceAccountPattern } from '../policy/named/service-account-pattern.ts';
 
 /** "a", "a or b", "a, b or c". */
 function either(items: readonly string[]): string {
@@ -32,6 +33,20 @@ function claimNeed(condition: ClaimCondition): string {
   return `the claim ${condition.text}${parts.length > 0 ? ` ${parts.join(' and ')}` : ''}`;
 }
 
+function serviceAccountNeed(patterns: readonly ServiceAccountPattern[] | undefined): string[] {
+  if (patterns === undefined) return [];
+  const each = patterns.map((p) => (p.name === undefined ? `any ServiceAccount of the namespace ${p.namespace}` : `the ServiceAccount ${p.namespace}/${p.name}`));
+  return [each.length === 0 ? 'a Kubernetes ServiceAccount (none is accepted)' : `calling as ${either(each)}`];
+}
+
+/** "permission in the cluster to get pods/log in the namespace team-a", as RBAC words it. */
+function kubernetesAccessNeed(access: KubernetesAccess): string {
+  if ('path' in access) return `permission in the cluster to ${access.verb} ${access.path}`;
+  const { group, resource, subresource, namespace, name } = access.resource;
+  const what = `${resource}${subresource ? `/${subresource}` : ''}${group ? ` (${group})` : ''}${name ? ` named ${name}` : ''}`;
+  return `permission in the cluster to ${access.verb} ${what}${namespace ? ` in the namespace ${namespace}` : ''}`;
+}
+
 function subjectNeeds(p: {
   readonly groups?: readonly string[] | undefined;
   readonly roles?: readonly string[] | undefined;
@@ -52,6 +67,8 @@ function policyNeeds(policy: NamedPolicy): string[] {
   if (policy.methods !== undefined) needs.push(`a request method of ${either(policy.methods)}`);
   if (policy.paths !== undefined) needs.push('a path this application allows');
   if (policy.sourceNetworks !== undefined) needs.push('a connection from a network this application allows');
+  needs.push(...serviceAccountNeed(policy.serviceAccounts));
+  if (policy.kubernetesAccess !== undefined) needs.push(kubernetesAccessNeed(policy.kubernetesAccess));
   return needs;
 }
 
@@ -67,6 +84,7 @@ export function describeNeeds(query: ExtendedQuery): string[] {
     emails: base.allowedEmails,
     emailDomains: base.allowedEmailDomains,
   });
+  needs.push(...serviceAccountNeed(base.allowedServiceAccounts));
   for (const alternatives of query.roleRequirements) needs.push(`the role ${either(alternatives)}`);
   if (query.policy) needs.push(...policyNeeds(query.policy));
   return [...new Set(needs)];

@@ -27,7 +27,14 @@ export function buildIdentityView(identity: Identity, config: IdentityConfig): I
     roles,
     headers,
     headerProblem: problem,
-    subject: { user: identity.user, email: identity.email, groups: identity.groups, roles, claims: identity.claims },
+    subject: {
+      user: identity.user,
+      email: identity.email,
+      groups: identity.groups,
+      roles,
+      claims: identity.claims,
+      ...(identity.serviceAccount && { serviceAccount: { namespace: identity.serviceAccount.namespace, name: identity.serviceAccount.name } }),
+    },
   };
 }
 

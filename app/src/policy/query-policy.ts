@@ -2,13 +2,16 @@
  * The per-route policy written into an ingress auth-url query, e.g.
  * `/oauth2/auth?allowed_groups=admins,ops&allowed_email_domains=example.com`.
  * Only the first value of a repeated key counts; values are never merged.
+ * `allowed_serviceaccounts=ns/name,ns2/*` admits Kubernetes ServiceAccounts (serviceaccount source).
  */
+import { parseServiceAccountPattern, type ServiceAccountPattern } from './named/service-account-pattern.ts';
 
 /** A parsed query policy; an absent list places no condition. */
 export interface QueryPolicy {
   readonly allowedGroups: readonly string[] | undefined;
   readonly allowedEmails: readonly string[] | undefined;
   readonly allowedEmailDomains: readonly string[] | undefined;
+  readonly allowedServiceAccounts: readonly ServiceAccountPattern[] | undefined;
 }
 
 /** A query that cannot be a policy: answering it must never allow. */
@@ -19,7 +22,7 @@ export class PolicyQueryError extends Error {
   }
 }
 
-const KNOWN = new Set(['allowed_groups', 'allowed_emails', 'allowed_email_domains']);
+const KNOWN = new Set(['allowed_groups', 'allowed_emails', 'allowed_email_domains', 'allowed_serviceaccounts']);
 const MAX_QUERY = 4096;
 
 function splitList(value: string): string[] {
@@ -27,6 +30,12 @@ function splitList(value: string): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
+}
+
+function serviceAccountPattern(text: string): ServiceAccountPattern {
+  const pattern = parseServiceAccountPattern(text);
+  if (typeof pattern === 'string') throw new PolicyQueryError(`allowed_serviceaccounts: ${JSON.stringify(text.slice(0, 100))} ${pattern}`);
+  return pattern;
 }
 
 /**
@@ -59,5 +68,6 @@ export function parseQueryPolicy(rawQuery: string): QueryPolicy {
     allowedGroups: list('allowed_groups'),
     allowedEmails: list('allowed_emails')?.map((email) => email.toLowerCase()),
     allowedEmailDomains: list('allowed_email_domains')?.map((domain) => domain.toLowerCase()),
+    allowedServiceAccounts: list('allowed_serviceaccounts')?.map(serviceAccountPattern),
   });
 }

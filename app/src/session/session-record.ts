@@ -18,6 +18,19 @@ export interface Identity {
    * reload applies to existing sessions.
    */
   readonly claims: Readonly<Record<string, unknown>>;
+  /**
+   * Set only by the serviceaccount source, never from claims: the ServiceAccount the Kubernetes
+   * API proved, with the uid and extra its TokenReview named (a SubjectAccessReview repeats them).
+   */
+  readonly serviceAccount?: KubernetesServiceAccount | undefined;
+}
+
+/** A ServiceAccount as the Kubernetes API's TokenReview described it. */
+export interface KubernetesServiceAccount {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string | undefined;
+  readonly extra: Readonly<Record<string, readonly string[]>>;
 }
 
 /** Tokens from the OpenID Provider; never sent to the browser. */

@@ -16,6 +16,12 @@ export interface IdentitySource {
    * browser attaching it by itself (a cookie): a deliberate credential is judged first.
    */
   readonly explicit: boolean;
+  /**
+   * Whether `present` recognises only its own kind among credentials of the same shape (a Bearer
+   * JWT from one issuer): such a source is asked before the ones that take any such credential,
+   * whatever the configured order, so each token reaches the source it belongs to.
+   */
+  readonly specific?: boolean;
   /** The reason given when no credential of this source is present. */
   readonly missing: Reason;
   /** Whether the request carries this source's credential, valid or not. */

@@ -3,7 +3,9 @@
  * credential is present decides, and an invalid credential is 401, never a try of the next
  * source. Credentials the client sends deliberately (a Bearer token) are looked for before those
  * a browser attaches by itself (the session cookie), so a request carrying a token is judged on
- * that token alone, never on a cookie it also carries. A route may narrow the list
+ * that token alone, never on a cookie it also carries. Among deliberate ones, a source that
+ * recognises only its own tokens (ServiceAccount tokens by their issuer) is asked before one that
+ * takes any Bearer token. A route may narrow the list
  * (`sources=bearer`), keeping the configured order.
  */
 import type { IncomingMessage } from 'node:http';
@@ -24,7 +26,11 @@ export function createIdentitySources(deps: AppDeps): IdentitySource[] {
 
 /** Picks the source of each request among `configured`. */
 export function orderSources(configured: readonly IdentitySource[]): OrderedIdentifier {
-  const sources = [...configured.filter((s) => s.explicit), ...configured.filter((s) => !s.explicit)];
+  const sources = [
+    ...configured.filter((s) => s.explicit && s.specific === true),
+    ...configured.filter((s) => s.explicit && s.specific !== true),
+    ...configured.filter((s) => !s.explicit),
+  ];
   const [only] = configured;
   return (req, narrowed) => {
     // One source and no narrowing, the common case: it says itself when its credential is missing.

@@ -6,6 +6,7 @@ import type { SourceName } from '../config/identity-sources.ts';
 import type { AppDeps } from '../deps.ts';
 import { createBearerSource } from './bearer/bearer-source.ts';
 import type { IdentitySource } from './identity-source.ts';
+import { createServiceAccountSource } from './serviceaccount/serviceaccount-source.ts';
 import { createSessionSource } from './session/session-source.ts';
 import { createTrustedHeadersSource } from './trusted-headers/trusted-headers-source.ts';
 
@@ -17,4 +18,5 @@ export const SOURCE_FACTORIES: Readonly<Record<SourceName, SourceFactory>> = Obj
   session: createSessionSource,
   bearer: createBearerSource,
   'trusted-headers': createTrustedHeadersSource,
+  serviceaccount: createServiceAccountSource,
 });

@@ -9,6 +9,7 @@ import { cidrContains, parseIp } from './ip-address.ts';
 import { REASONS as R, type Reason } from '../reasons.ts';
 import type { ClaimCondition, ClaimScalar, NamedPolicy, PathMatcher } from './policy-types.ts';
 import type { RequestFacts } from './request-facts.ts';
+import { serviceAccountMatches, type ServiceAccountName } from './service-account-pattern.ts';
 import { resolveClaim } from '../../identity/claims/resolve-claim.ts';
 
 /** Who is asking: the signed-in identity with its roles and raw claims. */
@@ -18,6 +19,8 @@ export interface PolicySubject {
   readonly groups: readonly string[];
   readonly roles: readonly string[];
   readonly claims: Readonly<Record<string, unknown>>;
+  /** Set only for an identity the Kubernetes API proved to be this ServiceAccount. */
+  readonly serviceAccount?: ServiceAccountName | undefined;
 }
 
 /** The outcome: on allow the reasons of the satisfied conditions, on deny every failed one. */
@@ -98,6 +101,10 @@ export function evaluatePolicy(policy: NamedPolicy, subject: PolicySubject, fact
     const address = facts.sourceIp === undefined ? undefined : parseIp(facts.sourceIp);
     if (address === undefined) factsInvalid();
     else check(policy.sourceNetworks.some((network) => cidrContains(network, address)), R.networkOk, R.networkUnauthorized);
+  }
+  if (policy.serviceAccounts) {
+    const account = subject.serviceAccount;
+    check(account !== undefined && serviceAccountMatches(policy.serviceAccounts, account), R.serviceAccountOk, R.serviceAccountUnauthorized);
   }
   if (failed.length > 0) return { allow: false, reasons: failed };
   return { allow: true, reasons: passed.length > 0 ? passed : [R.noPolicy] };

@@ -7,7 +7,8 @@
  *   keep their meaning, and adding a key can only narrow access, never widen it;
  * - `policy=<name>` — a policy from the `policies` section; first occurrence counts, and an
  *   unknown name is an error;
- * - `allowed_groups`, `allowed_emails`, `allowed_email_domains` — as in the base query policy.
+ * - `allowed_groups`, `allowed_emails`, `allowed_email_domains`, `allowed_serviceaccounts` — as in
+ *   the base query policy.
  * All parts present must hold.
  */
 import { parseQueryPolicy, PolicyQueryError, type QueryPolicy } from '../query-policy.ts';
@@ -93,6 +94,7 @@ export function evaluateExtendedQuery(query: ExtendedQuery, subject: PolicySubje
     ...(base.allowedEmails && { emails: base.allowedEmails }),
     ...(base.allowedEmailDomains && { emailDomains: base.allowedEmailDomains }),
     ...(allowedRoles && { roles: allowedRoles }),
+    ...(base.allowedServiceAccounts && { serviceAccounts: base.allowedServiceAccounts }),
   };
   parts.push(evaluatePolicy(inline, subject, facts));
   for (const alternatives of query.roleRequirements) {

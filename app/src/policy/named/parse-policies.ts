@@ -7,6 +7,8 @@ import { compileAnchored } from './anchored-regex.ts';
 import { describe, isMapping, key, own, ownKeys } from './config-values.ts';
 import { parseCidr, type Cidr } from './ip-address.ts';
 import { parseClaims } from './parse-claims.ts';
+import { parseKubernetesAccess } from './parse-kubernetes-access.ts';
+import { parseServiceAccountPattern } from './service-account-pattern.ts';
 import type { NamedPolicy, PathMatcher } from './policy-types.ts';
 
 /** The parsed section: usable policies, and every problem found. */
@@ -15,7 +17,7 @@ export interface ParsedPolicies {
   readonly problems: string[];
 }
 
-const KEYS = new Set(['groups', 'roles', 'emails', 'email_domains', 'claims', 'methods', 'paths', 'source_networks']);
+const KEYS = new Set(['groups', 'roles', 'emails', 'email_domains', 'claims', 'methods', 'paths', 'source_networks', 'serviceaccounts', 'kubernetes_access']);
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 const MAX_POLICIES = 1000;
 const MAX_ITEMS = 1000;
@@ -101,6 +103,8 @@ function parsePolicy(name: string, value: unknown, at: string, problems: string[
     ...(has('methods') && { methods: unwrap(list(field('methods'), `${at}.methods`, problems, method)) }),
     ...(has('paths') && { paths: list(field('paths'), `${at}.paths`, problems, pathMatcher) }),
     ...(has('source_networks') && { sourceNetworks: list(field('source_networks'), `${at}.source_networks`, problems, network) }),
+    ...(has('serviceaccounts') && { serviceAccounts: list(field('serviceaccounts'), `${at}.serviceaccounts`, problems, parseServiceAccountPattern) }),
+    ...(has('kubernetes_access') && { kubernetesAccess: parseKubernetesAccess(field('kubernetes_access'), `${at}.kubernetes_access`, problems) }),
   };
   return problems.length === before ? Object.freeze(policy) : undefined;
 }

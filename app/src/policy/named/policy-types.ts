@@ -3,6 +3,7 @@
  * any listed value suffices. An absent condition places no constraint.
  */
 import type { Cidr } from './ip-address.ts';
+import type { ServiceAccountPattern } from './service-account-pattern.ts';
 
 /** A value a claim condition may compare with; comparison is type-aware ("1" is not 1). */
 export type ClaimScalar = string | number | boolean;
@@ -36,4 +37,26 @@ export interface NamedPolicy {
   readonly methods?: readonly string[];
   readonly paths?: readonly PathMatcher[];
   readonly sourceNetworks?: readonly Cidr[];
+  /** Kubernetes ServiceAccounts (serviceaccount source only). */
+  readonly serviceAccounts?: readonly ServiceAccountPattern[];
+  /** A SubjectAccessReview the Kubernetes API must allow (serviceaccount source only). */
+  readonly kubernetesAccess?: KubernetesAccess;
 }
+
+/**
+ * What a SubjectAccessReview asks, as the Kubernetes API's ResourceAttributes (group, version,
+ * resource, subresource, namespace, name) or NonResourceAttributes (path), with the verb.
+ */
+export type KubernetesAccess =
+  | {
+      readonly verb: string;
+      readonly resource: {
+        readonly group: string;
+        readonly version: string;
+        readonly resource: string;
+        readonly subresource: string;
+        readonly namespace: string;
+        readonly name: string;
+      };
+    }
+  | { readonly verb: string; readonly path: string };
