@@ -134,6 +134,8 @@ export interface Config {
   readonly login: LoginSettings | undefined;
   /** Set for the authelia provider only. */
   readonly trustedHeaders: TrustedHeaderSettings | undefined;
+  /** Set when the certificate source is listed: X.509 client certificates handed over by the proxy. */
+  readonly clientCertificates: import('./validate-client-cert.ts').ClientCertificateSettings | undefined;
   /** How Bearer tokens are validated (oidc provider). */
   readonly bearerValidation: 'jwks' | 'userinfo' | 'both';
   /** Set when the serviceaccount source is listed: Kubernetes ServiceAccount tokens through TokenReview. */

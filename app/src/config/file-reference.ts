@@ -164,4 +164,17 @@ export const FILE_SECTIONS: readonly FileSection[] = Object.freeze([
       '  skip: [/app-health, "^/static/"]',
     ].join('\n'),
   },
+  {
+    keys: ['client_certificates'],
+    title: 'Client certificates: groups by certificate user',
+    meaning: [
+      'With the `certificate` source, groups for a certificate user by the username its certificate gives',
+      '(`GATEHOUSE_CLIENT_CERT_USERNAME`: the CN, or an email, DNS or URI alternative name), added to the',
+      'OUs of the certificate (`GATEHOUSE_CLIENT_CERT_GROUPS=ou`) or used alone (`none`). A group may not',
+      'hold a comma, which `X-Auth-Request-Groups` joins groups with. Read at start-up. Roles then come from',
+      '`group_mappings` and `role_mappings` as for every identity; a certificate identity also has its',
+      'RFC 4514 `dn` (`CN=Doe\\, John,OU=ops,O=Example`), so a role mapping can match `*,ou=ops,o=example`.',
+    ].join('\n'),
+    example: ['client_certificates:', '  groups:', '    alice: [admins]', '    "Doe, John": [ops, support]'].join('\n'),
+  },
 ]);

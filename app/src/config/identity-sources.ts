@@ -7,7 +7,7 @@ import type { AuthProvider } from './config.ts';
 import { ENV_SCHEMA } from './schema.ts';
 
 /** The identity sources gatehouse knows. */
-export const SOURCE_NAMES = ['session', 'bearer', 'trusted-headers', 'serviceaccount'] as const;
+export const SOURCE_NAMES = ['session', 'bearer', 'trusted-headers', 'serviceaccount', 'certificate'] as const;
 
 /** One identity source. */
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -26,6 +26,7 @@ export const SOURCE_VARIABLES: Readonly<Record<string, readonly SourceName[]>> =
   GATEHOUSE_OIDC_CLIENT_SECRET: ['session'],
   GATEHOUSE_REDIRECT_URL: ['session'],
   GATEHOUSE_COOKIE_SECRET: ['session'],
+  GATEHOUSE_CLIENT_CA_FILE: ['certificate'],
   GATEHOUSE_SERVICEACCOUNT_AUDIENCE: ['serviceaccount'],
 });
 

@@ -4,6 +4,7 @@
  */
 import { bool, cleanEnv, port, str, url } from 'envalid';
 import { BACKEND_SCHEMA } from './schema-backends.ts';
+import { CLIENT_CERT_SCHEMA } from './schema-client-cert.ts';
 import { PAGES_SCHEMA } from './schema-pages.ts';
 import { OUTBOUND_SCHEMA } from './schema-outbound.ts';
 import { PROXY_SCHEMA } from './schema-proxies.ts';
@@ -20,6 +21,7 @@ export const SECRET_VARIABLES = [
   'GATEHOUSE_TRUSTED_HEADER_SECRET',
   'GATEHOUSE_ELASTICSEARCH_PASSWORD',
   'GATEHOUSE_TRUSTED_PROXY_SECRET',
+  'GATEHOUSE_CLIENT_CERT_SECRET',
 ] as const;
 
 /** The envalid specification of the environment. */
@@ -173,6 +175,7 @@ export const ENV_SCHEMA = {
     example: '2s',
   }),
   ...SOURCE_SCHEMA,
+  ...CLIENT_CERT_SCHEMA,
   ...SERVICEACCOUNT_SCHEMA,
   ...BACKEND_SCHEMA,
   ...OUTBOUND_SCHEMA,

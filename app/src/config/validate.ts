@@ -4,6 +4,7 @@
  */
 import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
 import { validateBackend } from './validate-backend.ts';
+import { validateClientCert } from './validate-client-cert.ts';
 import { validateOutbound } from './validate-outbound.ts';
 import { validateProvider } from './validate-provider.ts';
 import { validateProxies } from './validate-proxies.ts';
@@ -91,6 +92,7 @@ export function validateCrossField(
   const backend = validateBackend(env, files.elasticsearchCaPem, problems);
   const outbound = validateOutbound(env, files.oidcCaPem, problems);
   const proxies = validateProxies(env, provider.login, problems);
+  const clientCertificates = validateClientCert(env, file, provider.identitySources.includes('certificate'), problems);
   const serviceAccount = validateServiceAccount(env, provider.identitySources.includes('serviceaccount'), problems);
   const sidecar = validateSidecar(env, file, { backend, identitySources: provider.identitySources }, problems);
   const domain = env.GATEHOUSE_COOKIE_DOMAIN.trim() || undefined;
@@ -114,6 +116,7 @@ export function validateCrossField(
     oidc: provider.oidc,
     login: provider.login,
     trustedHeaders: provider.trustedHeaders,
+    clientCertificates,
     bearerValidation: env.GATEHOUSE_BEARER_VALIDATION as Config['bearerValidation'],
     serviceAccount,
     backend,

@@ -5,6 +5,7 @@
 import type { SourceName } from '../config/identity-sources.ts';
 import type { AppDeps } from '../deps.ts';
 import { createBearerSource } from './bearer/bearer-source.ts';
+import { createCertificateSource } from './certificate/certificate-source.ts';
 import type { IdentitySource } from './identity-source.ts';
 import { createServiceAccountSource } from './serviceaccount/serviceaccount-source.ts';
 import { createSessionSource } from './session/session-source.ts';
@@ -18,5 +19,6 @@ export const SOURCE_FACTORIES: Readonly<Record<SourceName, SourceFactory>> = Obj
   session: createSessionSource,
   bearer: createBearerSource,
   'trusted-headers': createTrustedHeadersSource,
+  certificate: createCertificateSource,
   serviceaccount: createServiceAccountSource,
 });
