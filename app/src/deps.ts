@@ -5,6 +5,7 @@ import type { Config } from './config/config.ts';
 import type { Outbound } from './http/outbound/create-outbound.ts';
 import type { IdentitySettings } from './identity/identity-settings.ts';
 import type { IdentityView } from './identity/identity-view.ts';
+import type { AuditLog } from './observability/audit-log.ts';
 import type { CheckLog } from './observability/check-log.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
@@ -26,6 +27,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Writes the one line per /oauth2/auth check. */
   readonly checkLog: CheckLog;
+  /** Security events (GATEHOUSE_AUDIT_LOG); `audit.rateLimited` is the hook for rate limiters. */
+  readonly audit: AuditLog;
   readonly metrics: Metrics;
   readonly store: SessionStore;
   readonly sealer: Sealer;

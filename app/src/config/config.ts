@@ -147,6 +147,8 @@ export interface Config {
   readonly sidecar: SidecarSettings | undefined;
   /** GATEHOUSE_SHOW_DENIAL_DETAILS: the denied page says what the route requires. */
   readonly showDenialDetails: boolean;
+  /** GATEHOUSE_AUDIT_LOG: where security events go as JSON lines. */
+  readonly audit: import('./validate-audit.ts').AuditSettings;
   readonly cookie: {
     /** The name as sent, including any `__Host-` prefix. */
     readonly name: string;

@@ -3,6 +3,7 @@
  * default. The configuration reference in docs/configuration.md is generated from this table.
  */
 import { bool, cleanEnv, port, str, url } from 'envalid';
+import { AUDIT_SCHEMA } from './schema-audit.ts';
 import { BACKEND_SCHEMA } from './schema-backends.ts';
 import { CLIENT_CERT_SCHEMA } from './schema-client-cert.ts';
 import { PAGES_SCHEMA } from './schema-pages.ts';
@@ -182,6 +183,7 @@ export const ENV_SCHEMA = {
   ...PROXY_SCHEMA,
   ...SIDECAR_SCHEMA,
   ...PAGES_SCHEMA,
+  ...AUDIT_SCHEMA,
 };
 
 /** The environment after envalid has parsed it. */

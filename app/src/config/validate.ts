@@ -3,6 +3,7 @@
  * to `problems` naming its variable; nothing throws here so that every problem is reported at once.
  */
 import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
+import { validateAudit } from './validate-audit.ts';
 import { validateBackend } from './validate-backend.ts';
 import { validateClientCert } from './validate-client-cert.ts';
 import { validateOutbound } from './validate-outbound.ts';
@@ -95,6 +96,7 @@ export function validateCrossField(
   const clientCertificates = validateClientCert(env, file, provider.identitySources.includes('certificate'), problems);
   const serviceAccount = validateServiceAccount(env, provider.identitySources.includes('serviceaccount'), problems);
   const sidecar = validateSidecar(env, file, { backend, identitySources: provider.identitySources }, problems);
+  const audit = validateAudit(env, problems);
   const domain = env.GATEHOUSE_COOKIE_DOMAIN.trim() || undefined;
   const secure = env.GATEHOUSE_COOKIE_SECURE;
   const baseName = env.GATEHOUSE_COOKIE_NAME;
@@ -123,6 +125,7 @@ export function validateCrossField(
     outbound,
     proxies,
     sidecar,
+    audit,
     showDenialDetails: env.GATEHOUSE_SHOW_DENIAL_DETAILS,
     cookie: {
       // The __Host- prefix pins the cookie to this exact host; browsers accept it only when Secure and without Domain.

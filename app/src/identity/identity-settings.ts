@@ -29,8 +29,8 @@ export interface IdentitySettingsOptions {
   readonly logger: Logger;
   /** How often the file is polled; 0 disables watching (SIGHUP still works). */
   readonly pollMs: number;
-  /** Told about each attempt, for metrics. */
-  readonly onReload?: (outcome: ReloadOutcome) => void;
+  /** Told about each attempt and what started it, for metrics and the audit log. */
+  readonly onReload?: (outcome: ReloadOutcome, trigger: string) => void;
 }
 
 /**
@@ -55,7 +55,7 @@ export function createIdentitySettings(initial: IdentityConfig, options: Identit
       outcome = 'applied';
       logger.info({ trigger, fingerprint: next.fingerprint }, 'config reloaded');
     }
-    onReload?.(outcome);
+    onReload?.(outcome, trigger);
     return outcome;
   };
   const listener = (): void => void reload('file-change');

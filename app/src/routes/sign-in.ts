@@ -9,6 +9,7 @@ import type { LoginSettings } from '../config/config.ts';
 import type { AppDeps } from '../deps.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { identityFromClaims } from '../identity/identity-from-claims.ts';
+import { auditContext } from '../observability/audit-context.ts';
 import { firstQueryValue, rawQueryOf } from './query.ts';
 
 const MAX_IDP_ERROR_TEXT = 300;
@@ -24,13 +25,16 @@ export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
     now: deps.now,
   });
 
-  const failed = (reason: string): void => metrics.logins.inc({ stage: 'failed', reason });
+  const failed = (req: Request, res: Response, reason: string): void => {
+    metrics.logins.inc({ stage: 'failed', reason });
+    deps.audit.record({ event: 'sign_in', outcome: 'failure', reason, ...auditContext(req, res.locals.requestId) });
+  };
 
   return {
     async start(req: Request, res: Response): Promise<void> {
       const rd = validateRedirect(firstQueryValue(req, 'rd'), config.allowedRedirectDomains);
       if (!idp.isReady()) {
-        failed('idp-unavailable');
+        failed(req, res, 'idp-unavailable');
         throw new AppError('IDP_UNAVAILABLE', 'sign-in started before discovery loaded', {
           detail: 'The identity provider cannot be reached right now. Please try again shortly.',
         });
@@ -51,7 +55,7 @@ export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
       const clearLogin = loginState.clearFor(state);
       if (clearLogin) res.append('Set-Cookie', clearLogin);
       if (idpError !== undefined) {
-        failed('idp-error');
+        failed(req, res, 'idp-error');
         const description = firstQueryValue(req, 'error_description') ?? '';
         throw new AppError('LOGIN_IDP_ERROR', `provider returned error=${idpError.slice(0, 100)}`, {
           detail: `The identity provider answered: ${idpError.slice(0, 100)}${description ? ` — ${description}` : ''}`.slice(
@@ -64,7 +68,7 @@ export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
       try {
         returned = await loginState.complete(state, req.headers.cookie);
       } catch (err) {
-        failed('state-unknown');
+        failed(req, res, 'state-unknown');
         throw err;
       }
       // Rebuild the callback URL from configuration, never from the request's Host header.
@@ -75,7 +79,7 @@ export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
         tokens = await idp.exchangeCode(callbackUrl, returned.checks);
       } catch (err) {
         const error = toAppError(err);
-        failed(error.code === 'LOGIN_TOKEN_INVALID' ? 'token-invalid' : 'exchange-failed');
+        failed(req, res, error.code === 'LOGIN_TOKEN_INVALID' ? 'token-invalid' : 'exchange-failed');
         throw error;
       }
       const sub = String(tokens.claims.sub);
@@ -84,7 +88,7 @@ export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
         accessToken === undefined ? undefined : idp.fetchUserinfo(accessToken, sub),
       );
       if (!mapped.ok) {
-        failed('no-principal');
+        failed(req, res, 'no-principal');
         throw new AppError('LOGIN_NO_PRINCIPAL', `no principal: ${mapped.problems.join('; ')}`, {
           detail: 'Your identity provider did not send a user name this service accepts. Ask its administrator to check the claims mapping.',
         });
@@ -105,6 +109,7 @@ export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
         sid,
       );
       metrics.logins.inc({ stage: 'succeeded', reason: '' });
+      deps.audit.record({ event: 'sign_in', outcome: 'success', user: identity.user, sub: identity.sub, ...auditContext(req, res.locals.requestId) });
       logger.info({ user: identity.user, requestId: res.locals.requestId }, 'signed in');
       res.append('Set-Cookie', setCookie).redirect(302, validateRedirect(returned.rd, config.allowedRedirectDomains));
     },

@@ -12,6 +12,7 @@ import type { LoginSettings } from '../config/config.ts';
 import type { AppDeps } from '../deps.ts';
 import { renderPage } from '../http/html-page.ts';
 import { ROUTES } from '../http/routes.ts';
+import { auditContext } from '../observability/audit-context.ts';
 import { firstQueryValue } from './query.ts';
 
 const PURPOSE = 'sign-out';
@@ -37,6 +38,8 @@ export function createSignOutRoutes(deps: AppDeps, login: LoginSettings) {
       const others = everywhere ? await sessions.endIndexed(`sub:${resolved.record.identity.sub}`) : 0;
       if (everywhere) deps.metrics.sessionsRevoked.inc({ reason: 'sign_out_everywhere' }, others);
       logger.info({ user: resolved.record.identity.user, everywhere, others, requestId: res.locals.requestId }, 'signed out');
+      const { user, sub } = resolved.record.identity;
+      deps.audit.record({ event: 'sign_out', outcome: 'success', user, sub, everywhere, sessionsEnded: 1 + others, ...auditContext(req, res.locals.requestId) });
       const state = sealer.seal(Buffer.from(JSON.stringify({ rd, exp: deps.now() + STATE_LIFETIME_MS })), PURPOSE);
       const endSession = idp.endSessionUrl({
         idTokenHint: resolved.record.tokens.idToken,

@@ -13,6 +13,7 @@ import type { AppDeps, Lifecycle } from '../deps.ts';
 import { createOutbound } from '../http/outbound/create-outbound.ts';
 import { createIdentitySettings } from '../identity/identity-settings.ts';
 import { createIdentityViews } from '../identity/identity-view.ts';
+import { createAuditLog } from '../observability/audit-log.ts';
 import { createCheckLog } from '../observability/check-log.ts';
 import { createLogger, createStdoutDestination, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
@@ -54,6 +55,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const destination = options.logDestination ?? stdout;
   const logger = createLogger(config.logLevel, destination);
   const now = options.now ?? Date.now;
+  const audit = createAuditLog(config.audit, destination, now);
   const metrics = createMetrics(() => store.count());
   // One sealer for cookies and stored sessions, so a key rotation reaches both.
   const sealer = createSealer(config.cookie.keys);
@@ -84,9 +86,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     refreshBeforeExpiryMs: config.session.refreshBeforeExpiryMs,
     idleTimeoutMs: config.session.idleTimeoutMs,
     onOutcome: (outcome) => metrics.refreshes.inc({ outcome }),
-    async onSessionEnded(id) {
+    async onSessionEnded(id, record) {
       await sessions.end(id);
       metrics.sessionsRevoked.inc({ reason: 'refresh_rejected' });
+      audit.record({ event: 'refresh_rejected', outcome: 'failure', reason: 'refresh_token_refused', user: record.identity.user, sub: record.identity.sub, sessionsEnded: 1 });
     },
   });
   const stopWatchingKeys = config.cookie.keysFile
@@ -94,7 +97,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         path: config.cookie.keysFile,
         logger,
         ...(options.keyFilePollMs === undefined ? {} : { intervalMs: options.keyFilePollMs }),
-        onKeys: (keys) => sealer.setKeys(keys),
+        onKeys: (keys) => {
+          sealer.setKeys(keys);
+          audit.record({ event: 'key_rotation', outcome: 'success', keys: keys.length });
+        },
+        onRefused: (reason) => audit.record({ event: 'key_rotation', outcome: 'failure', reason }),
       })
     : () => {};
   const identity = createIdentitySettings(config.identity, {
@@ -102,13 +109,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     read: config.rereadConfigFile,
     logger,
     pollMs: options.configPollMs ?? config.configReloadIntervalMs,
-    onReload: (outcome) => metrics.configReloads.inc({ outcome }),
+    onReload: (outcome, trigger) => {
+      metrics.configReloads.inc({ outcome });
+      if (outcome !== 'unchanged') audit.record({ event: 'config_reload', outcome: outcome === 'applied' ? 'success' : 'failure', reason: outcome === 'refused' ? 'invalid' : undefined, trigger });
+    },
   });
   const backends = createBackends(config, logger, metrics.registry, outbound);
   const deps: AppDeps = {
     config,
     logger,
     checkLog: createCheckLog(destination ?? process.stdout, config.logLevel),
+    audit,
     metrics,
     store,
     sealer,
@@ -145,6 +156,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await app.sidecar?.close().catch(() => {});
         await outbound.close().catch(() => {});
         deps.checkLog.flush();
+        audit.close();
         stdout?.flushSync();
       });
       return stopping;

@@ -13,6 +13,8 @@ export interface KeyFileWatcherOptions {
   readonly logger: Logger;
   /** Called with the new keys after each valid change. */
   readonly onKeys: (keys: Buffer[]) => void;
+  /** Called when a change is refused and the keys in use stay: the file is unreadable or holds no valid keys. */
+  readonly onRefused?: (reason: 'unreadable' | 'invalid') => void;
   readonly intervalMs?: number;
 }
 
@@ -28,6 +30,7 @@ export function watchKeyFile(options: KeyFileWatcherOptions): () => void {
       text = readFileSync(path, 'utf8').trim();
     } catch (err) {
       logger.error({ err: (err as NodeJS.ErrnoException).code }, 'cookie key file unreadable; keeping the current keys');
+      options.onRefused?.('unreadable');
       return;
     }
     if (text === current) return;
@@ -38,6 +41,7 @@ export function watchKeyFile(options: KeyFileWatcherOptions): () => void {
       logger.info({ keys: keys.length }, 'cookie keys reloaded');
     } catch (err) {
       logger.error({ err: (err as Error).message }, 'cookie key file holds no valid keys; keeping the current keys');
+      options.onRefused?.('invalid');
     }
   };
   watchFile(path, { interval: options.intervalMs ?? 2000, persistent: false }, check);
