@@ -34,6 +34,18 @@ GATEHOUSE_TRUSTED_HEADER_NAME: {{ $t.name | quote }}
 GATEHOUSE_TRUSTED_HEADER_SOURCES: {{ join "," $t.sources | quote }}
 GATEHOUSE_TRUSTED_HEADER_SECRET_HEADER: {{ $t.secretHeader | quote }}
 {{- end }}
+{{- with $v.serviceAccountTokens }}
+{{- if .enabled }}
+{{- /* The primary source first, as GATEHOUSE_AUTH_PROVIDER names it; ServiceAccount tokens are routed by their issuer. */}}
+{{- $primary := get (dict "login" "session" "oidc" "bearer" "authelia" "trusted-headers") $v.authProvider }}
+GATEHOUSE_IDENTITY_SOURCES: {{ printf "%s,serviceaccount" $primary | quote }}
+GATEHOUSE_SERVICEACCOUNT_AUDIENCE: {{ .audience | quote }}
+GATEHOUSE_SERVICEACCOUNT_ISSUERS: {{ join "," .issuers | quote }}
+GATEHOUSE_SERVICEACCOUNT_CACHE_TTL: {{ .cacheTtl | quote }}
+GATEHOUSE_KUBERNETES_ACCESS_CACHE_TTL: {{ .accessCacheTtl | quote }}
+GATEHOUSE_KUBERNETES_TIMEOUT: {{ .timeout | quote }}
+{{- end }}
+{{- end }}
 GATEHOUSE_COOKIE_NAME: {{ $v.cookie.name | quote }}
 GATEHOUSE_COOKIE_DOMAIN: {{ $v.cookie.domain | quote }}
 GATEHOUSE_COOKIE_SECURE: {{ $v.cookie.secure | toString | quote }}

@@ -36,6 +36,9 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- if and (eq $v.authProvider "authelia") (not $t.sources) (not $t.secret) (not $t.existingSecret) }}
 {{- $m = append $m "authProvider=authelia believes identity headers only from a trusted upstream, and none is configured (every request would get 401): set trustedHeaders.sources to its networks and/or trustedHeaders.existingSecret (or trustedHeaders.secret) to a secret it sends" }}
 {{- end }}
+{{- if and $v.serviceAccountTokens.enabled (not $v.serviceAccountTokens.audience) }}
+{{- $m = append $m "serviceAccountTokens.enabled needs serviceAccountTokens.audience: the audience the calling pods' projected tokens are issued for, e.g. --set serviceAccountTokens.audience=gatehouse" }}
+{{- end }}
 {{- $p := $v.trustedProxies }}
 {{- if and $p.secret $p.existingSecret }}
 {{- $m = append $m "set only one of trustedProxies.secret and trustedProxies.existingSecret" }}

@@ -13,7 +13,7 @@ export const SOURCE_SCHEMA = {
     default: 'login',
   }),
   GATEHOUSE_IDENTITY_SOURCES: commaList({
-    desc: 'The identity sources tried for each check, in order: session (the browser sign-in cookie), bearer (Authorization: Bearer tokens from the OpenID Provider), trusted-headers (identity headers from a trusted upstream), certificate (an X.509 client certificate the proxy that terminates TLS hands over, checked again against GATEHOUSE_CLIENT_CA_FILE). The first whose credential is present decides: a request with a Bearer token is judged on it alone, and an invalid credential is 401, never a try of the next source. A route narrows the list with sources= on its auth-url. Unset: the one source GATEHOUSE_AUTH_PROVIDER names (login = session, oidc = bearer, authelia = trusted-headers)',
+    desc: 'The identity sources tried for each check, in order: session (the browser sign-in cookie), bearer (Authorization: Bearer tokens from the OpenID Provider), trusted-headers (identity headers from a trusted upstream), certificate (an X.509 client certificate the proxy that terminates TLS hands over, checked again against GATEHOUSE_CLIENT_CA_FILE), serviceaccount (Kubernetes ServiceAccount tokens, proven by TokenReview; routed by their issuer beside bearer). The first whose credential is present decides: a request with a Bearer token is judged on it alone, and an invalid credential is 401, never a try of the next source. A route narrows the list with sources= on its auth-url. Unset: the one source GATEHOUSE_AUTH_PROVIDER names (login = session, oidc = bearer, authelia = trusted-headers)',
     default: [],
     example: 'session,bearer',
   }),
