@@ -4,6 +4,7 @@
  * Caddy call it, and in the same run against a bare Node
  * http server answering 200; the servers (and redis-server) share the other core. Rounds alternate
  * so all targets see the same machine state; the best round of each is compared with the bare server.
+ * Then sidecar mode against a bare undici reverse proxy and nginx (sidecar-bench.ts).
  * BENCH_SECONDS and BENCH_ROUNDS shorten or lengthen it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +17,7 @@ import { httpRequest } from '../e2e/support/http-client.ts';
 import { signInOverHttp } from '../e2e/support/http-login.ts';
 import { freePorts } from '../e2e/support/ports.ts';
 import { startRedisServer } from '../e2e/support/redis-server.ts';
+import { runSidecarBench } from './sidecar-bench.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -138,3 +140,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+const sidecarOk = await runSidecarBench({ seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, serverCore: SERVER_CORE, loadCore: LOAD_CORE });
+if (!sidecarOk) process.exitCode = 1;
