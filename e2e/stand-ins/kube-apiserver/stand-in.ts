@@ -9,7 +9,8 @@
  * then authorized by RBAC-style grants — lacking `create` on the review resource is 403 with a
  * `Status` object. A body that is not JSON of the right kind is 400. ServiceAccount tokens are
  * real JWTs signed by the key the stand-in holds. It counts the reviews it answers, and a test
- * can make it fail (a status, a delay) or stop listening and come back on the same port.
+ * can make it fail (a status, a delay), stop listening and come back on the same port, or revoke a
+ * token (as a bound token is invalidated when its pod is deleted).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
