@@ -43,6 +43,23 @@ export interface IngressNginxOptions {
    * subrequest went through the custom error page too (CVE-2026-24513).
    */
   globalCustomErrors?: { codes: readonly number[]; backendPort: number; authLocation?: 'fixed' | 'before-fix' };
+  /**
+   * TLS on the listener with the `auth-tls-secret` (`caFile`), `auth-tls-verify-client`,
+   * `auth-tls-verify-depth` and `auth-tls-pass-certificate-to-upstream` annotations, rendered as
+   * nginx.tmpl's server block does (ssl_client_certificate, ssl_verify_client, ssl_verify_depth).
+   */
+  authTls?: AuthTlsOptions;
+}
+
+/** The listener's TLS and the client-certificate annotations. */
+export interface AuthTlsOptions {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string;
+  readonly verifyClient: 'on' | 'off' | 'optional' | 'optional_no_ca';
+  /** default 1, as ingress-nginx */
+  readonly verifyDepth?: number;
+  readonly passCertificate: boolean;
 }
 
 /**
@@ -58,9 +75,16 @@ export function renderIngressNginxConf(options: IngressNginxOptions): string {
     appUpstream: 'upstream_balancer',
     responseHeaders: options.responseHeaders ?? DEFAULT_AUTH_RESPONSE_HEADERS,
     authInterceptErrorsOff: options.globalCustomErrors?.authLocation !== 'before-fix',
+    ...(options.authTls && { authTls: { passCertificate: options.authTls.passCertificate } }),
   };
   const ingresses = options.ingresses ?? DEFAULT_INGRESSES;
   const serverNames = (options.serverNames ?? ['localhost', 'app.localtest']).join(' ');
+  const tls = options.authTls;
+  const ssl = tls ? ' ssl' : '';
+  const serverTls = tls ? `\n        ssl_certificate ${tls.certFile};\n        ssl_certificate_key ${tls.keyFile};` : '';
+  const clientTls = tls
+    ? `${serverTls}\n        ssl_client_certificate ${tls.caFile};\n        ssl_verify_client ${tls.verifyClient};\n        ssl_verify_depth ${tls.verifyDepth ?? 1};`
+    : '';
   const listen = (extra: string): string =>
     `        listen 127.0.0.1:${options.port}${extra};\n        listen [::1]:${options.port}${extra};`;
   const locations = ingresses
@@ -141,17 +165,17 @@ ${gatehouseServers}
 ${defaultBackends}
     # ingress-nginx's default server: unknown hosts get the default backend's 404
     server {
-${listen(' default_server')}
-        server_name _;
+${listen(`${ssl} default_server`)}
+        server_name _;${serverTls}
         location / {
             return 404;
         }
     }
 
     server {
-${listen('')}
+${listen(ssl)}
         server_name ${serverNames};
-        set $proxy_upstream_name "-";
+        set $proxy_upstream_name "-";${clientTls}
 ${errorLocations}${locations}${renderSidecarLocation(ctx)}    }
 }
 `;

@@ -16,6 +16,22 @@ export interface LocationContext {
    * (CVE-2026-24513). Default true, as every release since.
    */
   authInterceptErrorsOff?: boolean;
+  /**
+   * The server's `auth-tls-secret` (and `auth-tls-pass-certificate-to-upstream` when
+   * `passCertificate`): nginx.tmpl then sets the client-certificate headers on the auth subrequest
+   * and on every proxied request of the server.
+   */
+  authTls?: { readonly passCertificate: boolean };
+}
+
+/** nginx.tmpl's "Pass the extracted client certificate" lines, indented for a location; '' without auth-tls. */
+export function authTlsHeaders(ctx: LocationContext): string {
+  if (!ctx.authTls) return '';
+  const cert = ctx.authTls.passCertificate ? '            proxy_set_header ssl-client-cert        $ssl_client_escaped_cert;\n' : '';
+  return `${cert}            proxy_set_header ssl-client-verify      $ssl_client_verify;
+            proxy_set_header ssl-client-subject-dn  $ssl_client_s_dn;
+            proxy_set_header ssl-client-issuer-dn   $ssl_client_i_dn;
+`;
 }
 
 /** The upstream name ingress-nginx gives a `default-backend` annotation's Service (here gatehouse's). */
@@ -58,7 +74,7 @@ ${interceptErrors}            proxy_pass_request_body     off;
             proxy_set_header            X-Real-IP               $remote_addr;
             proxy_set_header            X-Forwarded-For         $remote_addr;
             proxy_set_header            X-Auth-Request-Redirect $request_uri;
-
+${authTlsHeaders(ctx)}
             proxy_buffering             off;
             proxy_buffer_size           4k;
             proxy_buffers               4 4k;
@@ -123,7 +139,7 @@ ${passVariables(`default-${ingress.name}-80`)}
             add_header          Set-Cookie $auth_cookie${ingress.alwaysSetCookie === true ? ' always' : ''};
 ${copies}
 
-${signin}${customErrors}${proxyToUpstream(ctx.appUpstream)}
+${signin}${customErrors}${authTlsHeaders(ctx)}${proxyToUpstream(ctx.appUpstream)}
         }
 `;
 }
@@ -169,7 +185,7 @@ export function renderSidecarLocation(ctx: LocationContext): string {
         location "/oauth2" {
             set $ingress_name "gatehouse";
 ${passVariables('default-gatehouse-4180')}
-${proxyToUpstream(ctx.authUpstream)}
+${authTlsHeaders(ctx)}${proxyToUpstream(ctx.authUpstream)}
         }
 `;
 }
