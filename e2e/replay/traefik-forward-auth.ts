@@ -38,6 +38,9 @@ export interface TraefikEntryPoint {
 
 type GoHeader = Map<string, string[]>;
 
+/** A middleware of the router's chain before forwardAuth, changing the request's headers (Go's canonical keys). */
+export type TraefikMiddleware = (headers: GoHeader, request: ClientRequest) => void;
+
 /** Go's textproto.CanonicalMIMEHeaderKey for token names: "x-forwarded-uri" → "X-Forwarded-Uri". */
 export function canonical(name: string): string {
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) return name;
@@ -107,12 +110,13 @@ function denial(address: URL, status: number, answer: readonly RawHeader[], body
   return { status, headers: [...headers, ['Content-Length', String(Buffer.byteLength(body))]], body };
 }
 
-/** Traefik with `forwardAuth` on an entry point configured as `ep`, gatehouse listening where `address` says. */
-export function traefik(forwardAuth: TraefikForwardAuth, ep: TraefikEntryPoint = {}): ReplayProxy {
+/** Traefik with `forwardAuth` on an entry point configured as `ep` (the router's middlewares `before` it first), gatehouse listening where `address` says. */
+export function traefik(forwardAuth: TraefikForwardAuth, ep: TraefikEntryPoint = {}, before: readonly TraefikMiddleware[] = []): ReplayProxy {
   const address = new URL(forwardAuth.address);
   const regex = forwardAuth.authResponseHeadersRegex ? new RegExp(forwardAuth.authResponseHeadersRegex) : undefined;
   return async (request): Promise<Replay> => {
     const incoming = entryPoint(request, ep);
+    for (const middleware of before) middleware(incoming, request);
     const check = goRequest(address, authRequestHeaders(request, incoming, forwardAuth));
     const auth = await sendRaw(Number(address.port), check, 30_000);
     if (auth.status < 200 || auth.status >= 300) return { check, auth, client: denial(address, auth.status, auth.headers, auth.body), upstream: undefined };
