@@ -9,7 +9,7 @@ import { duration, durationOrOff, positiveInt } from './validators.ts';
 /** The envalid specification of the sidecar variables. */
 export const SIDECAR_SCHEMA = {
   GATEHOUSE_UPSTREAM: str({
-    desc: 'Sidecar mode: the app every request other than /oauth2/*, /healthz and /readyz is checked for and then proxied to, as http(s)://host:port with no path; usually the app container on 127.0.0.1 in the same pod. Unset, gatehouse only answers proxies',
+    desc: "Sidecar mode: the app every request other than /oauth2/*, /healthz and /readyz is checked for and then proxied to, as http(s)://host:port with no path; usually the app container on 127.0.0.1 in the same pod. The app gets X-Forwarded-For/-Proto/-Host in place of the client's own, except from a proxy in GATEHOUSE_TRUSTED_PROXY_SOURCES, whose X-Forwarded-For is appended to and whose -Proto and -Host are kept. Unset, gatehouse only answers proxies",
     default: '',
     example: 'http://127.0.0.1:8080',
   }),

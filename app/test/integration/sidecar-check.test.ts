@@ -147,6 +147,17 @@ describe('sidecar mode: the check', () => {
     assert.equal(seen().length, before);
   });
 
+  it('answers a refused upload at once and closes the connection instead of reading the body', async () => {
+    const uploads = (): number => seen().filter((r) => r.startsWith('POST /upload')).length;
+    const before = uploads();
+    const started = Date.now();
+    const answer = await rawExchange(s.port, `POST /upload HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nContent-Length: 1000000000\r\n\r\nfirst bytes`, 5000);
+    assert.match(answer, /^HTTP\/1\.1 401 /);
+    assert.match(answer, /Connection: close/i);
+    assert.ok(Date.now() - started < 2000, `the connection stayed open ${Date.now() - started} ms`);
+    assert.equal(uploads(), before, 'the app never saw it');
+  });
+
   it('refuses a request it cannot read with 400, never a check or an allow', async () => {
     const res = await get('/x', { ...JSON_ACCEPT, cookie: alice, host: 'bad host!' });
     assert.equal(res.status, 400);

@@ -13,6 +13,7 @@ import type { CheckPipeline } from '../../check/check-pipeline.ts';
 import type { SidecarSettings } from '../../config/config.ts';
 import type { AppDeps } from '../../deps.ts';
 import { requestIdOf } from '../../http/request-id.ts';
+import { REASONS } from '../../policy/reasons.ts';
 import { writeRefusal } from '../proxy-adapter.ts';
 import { serveCheck } from '../serve-check.ts';
 import { matchesExactly } from './path-rule.ts';
@@ -23,7 +24,6 @@ import { createRequestDescriber } from './sidecar-request.ts';
 import { clientTimeouts, poolOptions } from './timeouts.ts';
 import { createTunnels, isWebSocketUpgrade, responseOnSocket } from './upgrade-tunnel.ts';
 import { createUpstreamHeaders } from './upstream-headers.ts';
-import { REASONS } from '../../policy/reasons.ts';
 
 /** The sidecar's listeners and its part of the main server's options. */
 export interface Sidecar {

@@ -14,7 +14,7 @@ import { REASONS } from '../../policy/reasons.ts';
 import { factsOf } from '../original-request.ts';
 import { writeRefusal, type AdapterDeps, type ProxyAdapter } from '../proxy-adapter.ts';
 import { createRedirectingAnswer } from '../redirecting-answer.ts';
-import type { Forward } from './proxy-exchange.ts';
+import { hasBody, type Forward } from './proxy-exchange.ts';
 import { routePolicyFor, type SidecarRoutes } from './route-table.ts';
 import type { DescribeRequest, SidecarOriginal } from './sidecar-request.ts';
 import type { UpstreamHeaders } from './upstream-headers.ts';
@@ -46,7 +46,11 @@ export function createSidecarAdapter(deps: AdapterDeps, parts: SidecarParts, pas
     answer(outcome, request, req, res) {
       // read() always describes the original request for this family.
       const original = request.original as SidecarOriginal;
-      if (outcome.kind !== 'allow') return answer(outcome, original, req, res);
+      if (outcome.kind !== 'allow') {
+        // A refused upload is not read to its end: the connection closes after the answer.
+        if (hasBody(req)) res.shouldKeepAlive = false;
+        return answer(outcome, original, req, res);
+      }
       const requestId = requestIdOf(req);
       pass(req, res, original, headersFor(req, original, outcome.headers, requestId), requestId);
       return 200;

@@ -51,6 +51,12 @@ function withoutOwnCookies(header: string, name: string): string | undefined {
   return kept.length === 0 ? undefined : kept.join('; ');
 }
 
+/** Whether a flat name/value list names Authorization (names sit at even indexes). */
+function setsAuthorizationIn(headers: readonly string[]): boolean {
+  for (let i = 0; i < headers.length; i += 2) if ((headers[i] as string).toLowerCase() === 'authorization') return true;
+  return false;
+}
+
 /** The header names listed in Connection, which are hop-by-hop for this request only. */
 function connectionOptions(value: string | undefined): Set<string> | undefined {
   if (value === undefined) return undefined;
@@ -83,7 +89,7 @@ export function createUpstreamHeaders(
     const named = connectionOptions(req.headers.connection);
     // gatehouse's Authorization replaces the client's; otherwise the client's (a Bearer token the
     // app may need) passes.
-    const dropAuthorization = setsAuthorization || identity.includes('Authorization');
+    const dropAuthorization = setsAuthorization || setsAuthorizationIn(identity);
     const raw = req.rawHeaders;
     const out: string[] = [];
     for (let i = 0; i < raw.length; i += 2) {
