@@ -96,10 +96,10 @@ describe('sidecar mode: an app that fails', () => {
   });
 });
 
-describe('sidecar mode behind a trusted proxy', () => {
+describe('sidecar mode behind a trusted proxy, sending the ID token', () => {
   let s: SidecarHarness;
   before(async () => {
-    s = await startSidecarHarness('', { GATEHOUSE_TRUSTED_PROXY_SOURCES: '127.0.0.1/32' });
+    s = await startSidecarHarness('', { GATEHOUSE_TRUSTED_PROXY_SOURCES: '127.0.0.1/32', GATEHOUSE_SET_AUTHORIZATION_HEADER: 'id_token' });
   });
   after(() => s.stop());
 
@@ -113,7 +113,14 @@ describe('sidecar mode behind a trusted proxy', () => {
     assert.equal(echo.headers['x-forwarded-host'], 'app.example.com');
     const nav = await s.h.request('/deep?q=1', { headers: { accept: 'text/html', ...forwarded } });
     assert.equal(nav.status, 302);
-    // app.example.com is not the sign-in origin and not an allowed redirect domain here: rd falls back to "/".
+    // Not the sign-in origin: the rd is the full original URL, which .example.com in the harness's allowed domains admits.
     assert.equal(new URL(String(nav.headers.location)).searchParams.get('rd'), 'https://app.example.com/deep?q=1');
+  });
+
+  it("replaces the client's Authorization with gatehouse's when GATEHOUSE_SET_AUTHORIZATION_HEADER sets one", async () => {
+    const cookie = await s.h.signIn('alice');
+    const res = await s.h.request('/x', { headers: { cookie, accept: 'application/json', authorization: 'Bearer forged' } });
+    const echo = JSON.parse(res.body) as { headers: Record<string, string> };
+    assert.match(echo.headers['authorization'] ?? '', /^Bearer ey[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 });
