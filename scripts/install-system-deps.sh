@@ -11,6 +11,11 @@ command -v curl >/dev/null 2>&1 || need+=(curl)
 # Proxies beyond nginx: Caddy's forward_auth; tinyproxy as a corporate egress proxy.
 command -v caddy >/dev/null 2>&1 || need+=(caddy)
 command -v tinyproxy >/dev/null 2>&1 || need+=(tinyproxy)
+# The ldap source's directory (slapd, configured from scratch by the tests) and its client tools;
+# htpasswd (apache2-utils) writes the htpasswd source's test files in every scheme.
+command -v slapd >/dev/null 2>&1 || [ -x /usr/sbin/slapd ] || need+=(slapd)
+command -v ldapsearch >/dev/null 2>&1 || need+=(ldap-utils)
+command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
 # The chart and image checks: unzip for helm (shipped in an npm package's zip), buildah and
 # debootstrap to build the image without a Docker engine or registry, runc to run it.
 command -v unzip >/dev/null 2>&1 || need+=(unzip)

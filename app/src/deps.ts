@@ -14,6 +14,7 @@ import type { Identity } from './session/session-record.ts';
 import type { Sessions } from './session/sessions.ts';
 import type { TokenRefresher } from './session/token-refresher.ts';
 import type { SessionStore } from './session/store.ts';
+import type { AttemptLimiter } from './sources/basic/attempt-limiter.ts';
 
 /** Process-wide state that changes at run time. */
 export interface Lifecycle {
@@ -41,6 +42,8 @@ export interface AppDeps {
   readonly viewOf: (identity: Identity) => IdentityView;
   /** The backends that add credentials for the app behind the ingress. */
   readonly backends: BackendParts;
+  /** Failed password attempts per login and client address (ldap, htpasswd), shared through Redis with a Redis store. */
+  readonly attempts: AttemptLimiter;
   /** The outbound HTTP stack: the provider's and Elasticsearch's dispatchers. */
   readonly outbound: Outbound;
   readonly lifecycle: Lifecycle;

@@ -26,6 +26,8 @@ export type CheckOutcome =
       /** Set when the route policy refused (not a backend or claim problem). */
       readonly route: RoutePolicy | undefined;
     }
+  /** Too many failed password attempts for the login or the client address: 429, with the seconds to wait. */
+  | { readonly kind: 'limited'; readonly status: 429; readonly reasons: readonly Reason[]; readonly retryAfterSeconds: number }
   /** Could not decide (policy broken, store or provider down): a 5xx, never an allow. */
   | { readonly kind: 'error'; readonly status: number; readonly user: string | undefined; readonly reasons: readonly Reason[]; readonly err: unknown };
 

@@ -11,6 +11,7 @@ import type { AppDeps } from '../deps.ts';
 import { isHeaderSafe } from '../identity/headers/build-headers.ts';
 import { decide, needsRequestFacts, NO_FACTS } from '../policy/decide.ts';
 import { PolicyQueryError } from '../policy/query-policy.ts';
+import type { RequestFacts } from '../policy/named/request-facts.ts';
 import { REASONS } from '../policy/reasons.ts';
 import { createRoutePolicyCache, type RoutePolicy } from '../policy/route-policy-cache.ts';
 import type { SessionRecord } from '../session/session-record.ts';
@@ -53,8 +54,14 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
       const reason = err instanceof PolicyQueryError ? REASONS.policyInvalid : REASONS.internalError;
       return { kind: 'error', status: 500, user: undefined, reasons: [reason], err };
     }
-    let who = identify(req, route.sources);
+    // The facts are read once, whether a password source (the client address) or a policy asks.
+    let facts: RequestFacts | undefined;
+    const factsOnce = (): RequestFacts => (facts ??= request.facts());
+    let who = identify(req, route.sources, { facts: factsOnce });
     if (who instanceof Promise) who = await who;
+    if (who.state === 'limited') {
+      return { kind: 'limited', status: 429, reasons: [who.reason], retryAfterSeconds: Math.max(1, Math.ceil(who.retryAfterMs / 1000)) };
+    }
     if (who.state === 'failed') return { kind: 'error', status: who.status, user: undefined, reasons: [who.reason], err: who.err };
     if (who.state === 'unauthenticated') return { kind: 'unauthenticated', status: 401, reasons: [who.reason] };
     const { identity, record } = who;
@@ -66,7 +73,7 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
       return { kind: 'deny', status: 403, user, reasons: [REASONS.claimControlCharacter], route: undefined };
     }
     const { query } = route;
-    const decision = decide(query, view.subject, needsRequestFacts(query) ? request.facts() : NO_FACTS);
+    const decision = decide(query, view.subject, needsRequestFacts(query) ? factsOnce() : NO_FACTS);
     if (!decision.allow) return { kind: 'deny', status: 403, user, reasons: decision.reasons, route };
     // A named policy's kubernetes_access: the cluster's SubjectAccessReview, asked last.
     let access = kubernetesAccess(query.policy, identity);

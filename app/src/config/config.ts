@@ -136,6 +136,12 @@ export interface Config {
   readonly trustedHeaders: TrustedHeaderSettings | undefined;
   /** Set when the certificate source is listed: X.509 client certificates handed over by the proxy. */
   readonly clientCertificates: import('./validate-client-cert.ts').ClientCertificateSettings | undefined;
+  /** The password sources on Authorization: Basic: the challenge realm and the brute-force limits. */
+  readonly basic: import('./validate-basic.ts').BasicSettings;
+  /** Set when the ldap source is listed. */
+  readonly ldap: import('./validate-ldap.ts').LdapSettings | undefined;
+  /** Set when the htpasswd source is listed. */
+  readonly htpasswd: import('./validate-basic.ts').HtpasswdSettings | undefined;
   /** How Bearer tokens are validated (oidc provider). */
   readonly bearerValidation: 'jwks' | 'userinfo' | 'both';
   /** Set when the serviceaccount source is listed: Kubernetes ServiceAccount tokens through TokenReview. */

@@ -185,4 +185,15 @@ export const FILE_SECTIONS: readonly FileSection[] = Object.freeze([
     ].join('\n'),
     example: ['client_certificates:', '  groups:', '    alice: [admins]', '    "Doe, John": [ops, support]'].join('\n'),
   },
+  {
+    keys: ['htpasswd'],
+    title: 'htpasswd users: groups',
+    meaning: [
+      'With the `htpasswd` source, the groups of the users of `GATEHOUSE_HTPASSWD_FILE`, which has none of',
+      'its own: each group lists its users (names as in the file, case-sensitive). Reloaded with the rest of',
+      'the file; the users file itself is watched on its own. A group may not hold a comma. Roles then come',
+      'from `group_mappings` and `role_mappings` as for every identity.',
+    ].join('\n'),
+    example: ['htpasswd:', '  groups:', '    admins: [alice]', '    readers: [alice, ci-bot]'].join('\n'),
+  },
 ]);

@@ -7,7 +7,7 @@ import type { AuthProvider } from './config.ts';
 import { ENV_SCHEMA } from './schema.ts';
 
 /** The identity sources gatehouse knows. */
-export const SOURCE_NAMES = ['session', 'bearer', 'trusted-headers', 'serviceaccount', 'certificate'] as const;
+export const SOURCE_NAMES = ['session', 'bearer', 'trusted-headers', 'serviceaccount', 'certificate', 'ldap', 'htpasswd'] as const;
 
 /** One identity source. */
 export type SourceName = (typeof SOURCE_NAMES)[number];
@@ -28,6 +28,11 @@ export const SOURCE_VARIABLES: Readonly<Record<string, readonly SourceName[]>> =
   GATEHOUSE_COOKIE_SECRET: ['session'],
   GATEHOUSE_CLIENT_CA_FILE: ['certificate'],
   GATEHOUSE_SERVICEACCOUNT_AUDIENCE: ['serviceaccount'],
+  GATEHOUSE_LDAP_URL: ['ldap'],
+  GATEHOUSE_LDAP_BIND_DN: ['ldap'],
+  GATEHOUSE_LDAP_BIND_PASSWORD: ['ldap'],
+  GATEHOUSE_LDAP_BASE_DN: ['ldap'],
+  GATEHOUSE_HTPASSWD_FILE: ['htpasswd'],
 });
 
 /** The sources in force and how the setting was written (for messages). */

@@ -5,7 +5,9 @@
 import { bool, cleanEnv, port, str, url } from 'envalid';
 import { AUDIT_SCHEMA } from './schema-audit.ts';
 import { BACKEND_SCHEMA } from './schema-backends.ts';
+import { BASIC_SCHEMA } from './schema-basic.ts';
 import { CLIENT_CERT_SCHEMA } from './schema-client-cert.ts';
+import { LDAP_SCHEMA } from './schema-ldap.ts';
 import { PAGES_SCHEMA } from './schema-pages.ts';
 import { OUTBOUND_SCHEMA } from './schema-outbound.ts';
 import { PROXY_SCHEMA } from './schema-proxies.ts';
@@ -22,6 +24,7 @@ export const SECRET_VARIABLES = [
   'GATEHOUSE_TRUSTED_HEADER_SECRET',
   'GATEHOUSE_ELASTICSEARCH_PASSWORD',
   'GATEHOUSE_TRUSTED_PROXY_SECRET',
+  'GATEHOUSE_LDAP_BIND_PASSWORD',
   'GATEHOUSE_CLIENT_CERT_SECRET',
 ] as const;
 
@@ -178,6 +181,8 @@ export const ENV_SCHEMA = {
   ...SOURCE_SCHEMA,
   ...CLIENT_CERT_SCHEMA,
   ...SERVICEACCOUNT_SCHEMA,
+  ...BASIC_SCHEMA,
+  ...LDAP_SCHEMA,
   ...BACKEND_SCHEMA,
   ...OUTBOUND_SCHEMA,
   ...PROXY_SCHEMA,

@@ -5,6 +5,7 @@
 import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
 import { validateAudit } from './validate-audit.ts';
 import { validateBackend } from './validate-backend.ts';
+import { validatePasswordSources } from './validate-basic.ts';
 import { validateClientCert } from './validate-client-cert.ts';
 import { validateOutbound } from './validate-outbound.ts';
 import { validateProvider } from './validate-provider.ts';
@@ -93,6 +94,7 @@ export function validateCrossField(
   const backend = validateBackend(env, files.elasticsearchCaPem, problems);
   const outbound = validateOutbound(env, files.oidcCaPem, problems);
   const proxies = validateProxies(env, provider.login, problems);
+  const passwordSources = validatePasswordSources(env, provider.identitySources, problems);
   const clientCertificates = validateClientCert(env, file, provider.identitySources.includes('certificate'), problems);
   const serviceAccount = validateServiceAccount(env, provider.identitySources.includes('serviceaccount'), problems);
   const sidecar = validateSidecar(env, file, { backend, identitySources: provider.identitySources }, problems);
@@ -120,6 +122,7 @@ export function validateCrossField(
     trustedHeaders: provider.trustedHeaders,
     clientCertificates,
     bearerValidation: env.GATEHOUSE_BEARER_VALIDATION as Config['bearerValidation'],
+    ...passwordSources,
     serviceAccount,
     backend,
     outbound,

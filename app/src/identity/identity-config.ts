@@ -12,6 +12,7 @@ import { parseGroupRoleSettings } from './roles/group-mappings.ts';
 import type { RoleSettings } from './roles/compute-roles.ts';
 import { parsePolicies } from '../policy/named/parse-policies.ts';
 import type { NamedPolicy } from '../policy/named/policy-types.ts';
+import { parseHtpasswdGroups, type HtpasswdGroups } from '../sources/htpasswd/htpasswd-groups.ts';
 
 /** The config-file sections this module reads. */
 export const IDENTITY_SECTIONS: readonly string[] = Object.freeze([
@@ -23,6 +24,7 @@ export const IDENTITY_SECTIONS: readonly string[] = Object.freeze([
   'realm_name',
   'policies',
   'headers',
+  'htpasswd',
 ]);
 
 /** Everything that turns claims into an identity, roles, a decision and headers. */
@@ -31,6 +33,8 @@ export interface IdentityConfig {
   readonly roles: RoleSettings;
   readonly policies: ReadonlyMap<string, NamedPolicy>;
   readonly headers: HeaderConfig;
+  /** The `htpasswd` section: the groups of htpasswd users, by user. */
+  readonly htpasswdGroups: HtpasswdGroups;
   /**
    * A digest of the sections: equal on every replica that read the same file, so a reload is
    * noticed and views built under an older config are rebuilt.
@@ -50,6 +54,7 @@ export function parseIdentityConfig(file: Readonly<Record<string, unknown>>, pro
   const policies = parsePolicies(file.policies);
   problems.push(...policies.problems);
   const headers = parseHeaderConfig(file.headers, problems);
+  const htpasswdGroups = parseHtpasswdGroups(file.htpasswd, problems);
   const sections: Record<string, unknown> = {};
   for (const name of IDENTITY_SECTIONS) sections[name] = file[name] ?? null;
   return {
@@ -61,6 +66,7 @@ export function parseIdentityConfig(file: Readonly<Record<string, unknown>>, pro
     },
     policies: policies.policies,
     headers,
+    htpasswdGroups,
     fingerprint: createHash('sha256').update(JSON.stringify(sections)).digest('base64url').slice(0, 16),
   };
 }

@@ -22,6 +22,12 @@ export interface Metrics {
   readonly refreshes: Counter<'outcome'>;
   readonly sessionsRevoked: Counter<'reason'>;
   readonly configReloads: Counter<'outcome'>;
+  /** Wrong or unusable Basic credentials, by password source (ldap, htpasswd). */
+  readonly basicFailures: Counter<'source'>;
+  /** Password attempts refused with 429, by the scope that was blocked (user, client). */
+  readonly rateLimited: Counter<'scope'>;
+  /** 1 while the LDAP circuit breaker answers 503 without asking the directory. */
+  readonly ldapCircuitOpen: Gauge;
   /** Hot-path counts of gatehouse_http_requests_total, folded in at scrape time. */
   readonly authRequestTally: Tally<'endpoint' | 'code'>;
   /** Hot-path counts of gatehouse_auth_decisions_total, folded in at scrape time. */
@@ -73,6 +79,23 @@ export function createMetrics(activeSessions: () => number): Metrics {
       name: 'gatehouse_config_reloads_total',
       help: 'Config file reloads by outcome (applied, unchanged, refused)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    basicFailures: new Counter({
+      name: 'gatehouse_basic_auth_failures_total',
+      help: 'Authorization: Basic attempts refused as wrong or unusable (unknown login, wrong password, disabled account, missing required group, malformed header), by source',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'gatehouse_rate_limited_total',
+      help: 'Password attempts answered 429 because the login (user) or the client address (client) had too many failures',
+      labelNames: ['scope'],
+      registers: [registry],
+    }),
+    ldapCircuitOpen: new Gauge({
+      name: 'gatehouse_ldap_circuit_open',
+      help: '1 while the LDAP directory is considered down and checks answer 503 without asking it',
       registers: [registry],
     }),
     logins: new Counter({

@@ -7,6 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CheckOutcome } from '../check/check-outcome.ts';
+import { createBasicChallenge, limitedHeaders } from './basic-challenge.ts';
 import { renderDeniedPage } from '../http/denied-page.ts';
 import { describeNeeds } from '../http/describe-needs.ts';
 import { PAGE_HEADERS, renderPage } from '../http/html-page.ts';
@@ -29,6 +30,7 @@ export function createRedirectingAnswer(deps: AdapterDeps, leftOut: LeftOutHeade
   const { config } = deps;
   const links = createSignInTarget(config);
   const complete = createHeaderCompleter(deps, leftOut);
+  const basicChallenge = createBasicChallenge(config);
   // RFC 9110 §11.6.1: a 401 names how to authenticate. Browser sessions use the cookie scheme of
   // draft-broyer-http-cookie-auth, naming the sign-in form; Bearer clients RFC 6750's.
   const challenge = config.login && links
@@ -46,6 +48,9 @@ export function createRedirectingAnswer(deps: AdapterDeps, leftOut: LeftOutHeade
       case 'allow':
         return write(res, 200, complete(outcome.headers));
       case 'unauthenticated': {
+        // A refused or missing login and password: the client asks for them again, never a sign-in redirect.
+        const basic = basicChallenge(outcome.reasons);
+        if (basic !== undefined) return write(res, 401, [...NO_STORE, 'WWW-Authenticate', basic]);
         if (links && original.wantsPage) {
           const status = isNavigation(original) ? 302 : 303;
           return write(res, status, [...NO_STORE, 'Location', links(original).signIn]);
@@ -61,6 +66,12 @@ export function createRedirectingAnswer(deps: AdapterDeps, leftOut: LeftOutHeade
         const needs = config.showDenialDetails && outcome.route ? describeNeeds(outcome.route.query) : [];
         const page = renderDeniedPage({ user: outcome.user, requestId: requestIdOf(req), needs, reasons: outcome.reasons, signOutUrl: signOut, switchAccountUrl: switchAccount });
         return write(res, 403, PAGE_HEADERS, original.method === 'HEAD' ? undefined : page);
+      }
+      case 'limited': {
+        const headers = limitedHeaders(NO_STORE, outcome.retryAfterSeconds);
+        if (!original.wantsPage) return write(res, 429, headers);
+        const page = renderPage('Too many attempts', [`Too many failed sign-in attempts. Please try again in ${outcome.retryAfterSeconds} seconds.`], requestIdOf(req));
+        return write(res, 429, [...PAGE_HEADERS, 'Retry-After', String(outcome.retryAfterSeconds)], original.method === 'HEAD' ? undefined : page);
       }
       case 'error': {
         if (!original.wantsPage) return write(res, outcome.status, NO_STORE);

@@ -22,7 +22,7 @@ export function serveCheck(
   const finish = (req: IncomingMessage, res: ServerResponse, request: AdapterRequest, started: number, outcome: CheckOutcome): void => {
     const status = adapter.answer(outcome, request, req, res);
     const err = outcome.kind === 'error' ? outcome.err : undefined;
-    const user = outcome.kind === 'unauthenticated' ? undefined : outcome.user;
+    const user = outcome.kind === 'unauthenticated' || outcome.kind === 'limited' ? undefined : outcome.user;
     record(req, { started, status, result: outcome.kind, reasons: outcome.reasons, user, err });
   };
 

@@ -22,6 +22,7 @@ import { watchKeyFile } from '../session/key-file-watcher.ts';
 import { createSealer } from '../session/seal.ts';
 import { createSessions } from '../session/sessions.ts';
 import { createTokenRefresher } from '../session/token-refresher.ts';
+import { createAttemptLimiter } from '../sources/basic/create-attempt-limiter.ts';
 import { listen } from './listen.ts';
 import { shutDown } from './shutdown.ts';
 
@@ -130,6 +131,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     viewOf: createIdentityViews(() => identity.current()),
     backends,
     outbound,
+    attempts: createAttemptLimiter(config, now),
     lifecycle,
     now,
   };
@@ -155,6 +157,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await backends.close().catch(() => {});
         await app.sidecar?.close().catch(() => {});
         await outbound.close().catch(() => {});
+        await deps.attempts.close().catch(() => {});
         deps.checkLog.flush();
         audit.close();
         stdout?.flushSync();

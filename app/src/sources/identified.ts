@@ -9,6 +9,8 @@ export type Identified =
   | { readonly state: 'identified'; readonly source?: SourceName; readonly identity: Identity; readonly record?: SessionRecord }
   /** Not signed in: 401, never a page or a redirect. */
   | { readonly state: 'unauthenticated'; readonly reason: Reason }
+  /** Too many failed password attempts for this login or client: 429 with Retry-After. */
+  | { readonly state: 'limited'; readonly reason: Reason; readonly retryAfterMs: number }
   /** Could not tell (a store or provider down): a fast 5xx, never an allow. */
   | { readonly state: 'failed'; readonly status: number; readonly reason: Reason; readonly err: unknown };
 

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { SourceName } from '../config/identity-sources.ts';
 import type { Identified } from './identified.ts';
 import type { Reason } from '../policy/reasons.ts';
+import type { RequestFacts } from '../policy/named/request-facts.ts';
 
 /** One identity source. */
 export interface IdentitySource {
@@ -27,5 +28,11 @@ export interface IdentitySource {
   /** Whether the request carries this source's credential, valid or not. */
   present(req: IncomingMessage): boolean;
   /** Who the request is; synchronous when no I/O is needed. */
-  identify(req: IncomingMessage): Identified | Promise<Identified>;
+  identify(req: IncomingMessage, context?: SourceContext): Identified | Promise<Identified>;
+}
+
+/** What the check knows beside the request: the original request's facts, read on demand. */
+export interface SourceContext {
+  /** Method, path and client address as the proxy described them (never a raw client header). */
+  readonly facts: () => RequestFacts;
 }

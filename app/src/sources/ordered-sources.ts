@@ -13,11 +13,11 @@ import type { Identified } from './identified.ts';
 import type { SourceName } from '../config/identity-sources.ts';
 import type { AppDeps } from '../deps.ts';
 import { REASONS } from '../policy/reasons.ts';
-import type { IdentitySource } from './identity-source.ts';
+import type { IdentitySource, SourceContext } from './identity-source.ts';
 import { SOURCE_FACTORIES } from './registry.ts';
 
 /** Identifies a request with every source, or only the route's (`only`). */
-export type OrderedIdentifier = (req: IncomingMessage, only?: ReadonlySet<SourceName>) => Identified | Promise<Identified>;
+export type OrderedIdentifier = (req: IncomingMessage, only?: ReadonlySet<SourceName>, context?: SourceContext) => Identified | Promise<Identified>;
 
 /** Builds the configured sources, in order. */
 export function createIdentitySources(deps: AppDeps): IdentitySource[] {
@@ -32,12 +32,12 @@ export function orderSources(configured: readonly IdentitySource[]): OrderedIden
     ...configured.filter((s) => !s.explicit),
   ];
   const [only] = configured;
-  return (req, narrowed) => {
+  return (req, narrowed, context) => {
     // One source and no narrowing, the common case: it says itself when its credential is missing.
-    if (sources.length === 1 && narrowed === undefined && only) return only.identify(req);
+    if (sources.length === 1 && narrowed === undefined && only) return only.identify(req, context);
     for (const source of sources) {
       if (narrowed !== undefined && !narrowed.has(source.name)) continue;
-      if (source.present(req)) return source.identify(req);
+      if (source.present(req)) return source.identify(req, context);
     }
     // No credential at all: say what the first source the route accepts was missing.
     const first = configured.find((s) => narrowed === undefined || narrowed.has(s.name));

@@ -8,6 +8,8 @@ import { createBearerSource } from './bearer/bearer-source.ts';
 import { createCertificateSource } from './certificate/certificate-source.ts';
 import type { IdentitySource } from './identity-source.ts';
 import { createServiceAccountSource } from './serviceaccount/serviceaccount-source.ts';
+import { createHtpasswdSource } from './htpasswd/htpasswd-source.ts';
+import { createLdapSource } from './ldap/ldap-source.ts';
 import { createSessionSource } from './session/session-source.ts';
 import { createTrustedHeadersSource } from './trusted-headers/trusted-headers-source.ts';
 
@@ -20,5 +22,7 @@ export const SOURCE_FACTORIES: Readonly<Record<SourceName, SourceFactory>> = Obj
   bearer: createBearerSource,
   'trusted-headers': createTrustedHeadersSource,
   certificate: createCertificateSource,
+  ldap: (deps) => createLdapSource(deps),
+  htpasswd: createHtpasswdSource,
   serviceaccount: createServiceAccountSource,
 });

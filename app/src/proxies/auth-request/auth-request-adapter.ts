@@ -11,6 +11,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { AppDeps } from '../../deps.ts';
 import { requestFacts } from '../../policy/named/request-facts.ts';
+import type { Reason } from '../../policy/reasons.ts';
+import { createBasicChallenge, limitedHeaders } from '../basic-challenge.ts';
 import { readHost, readUri } from '../forwarded-values.ts';
 import { NO_STORE, writeRefusal, type ProxyAdapter } from '../proxy-adapter.ts';
 import { createSignInTarget } from '../sign-in-target.ts';
@@ -42,8 +44,12 @@ function routeQueryOf(url: string): string {
 export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAdapter {
   const links = createSignInTarget(deps.config);
   const signinUrl = deps.config.proxies.signinUrl?.href;
+  const basicChallenge = createBasicChallenge(deps.config);
 
-  const unauthenticatedHeaders = (req: IncomingMessage): readonly string[] => {
+  const unauthenticatedHeaders = (req: IncomingMessage, reasons: readonly Reason[]): readonly string[] => {
+    // A refused or missing login and password: the client asks for them again.
+    const basic = basicChallenge(reasons);
+    if (basic !== undefined) return [...NO_STORE, 'WWW-Authenticate', basic];
     if (!links || signinUrl === undefined) return NO_STORE;
     const raw = req.headers['x-original-url'];
     const match = typeof raw === 'string' ? ORIGINAL_URL.exec(raw) : null;
@@ -63,7 +69,14 @@ export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAd
     answer(outcome, _request, req, res) {
       // nginx discards the body and needs no Date; one writeHead with a flat list is Node's cheapest path.
       res.sendDate = false;
-      const headers = outcome.kind === 'allow' ? outcome.headers : outcome.kind === 'unauthenticated' ? unauthenticatedHeaders(req) : NO_STORE;
+      // nginx turns any status but 200, 401 and 403 into a 500 for the client: too many failed
+      // passwords is a 403 here, with Retry-After for a proxy configured to pass it on.
+      if (outcome.kind === 'limited') {
+        res.writeHead(403, limitedHeaders(NO_STORE, outcome.retryAfterSeconds));
+        res.end();
+        return 403;
+      }
+      const headers = outcome.kind === 'allow' ? outcome.headers : outcome.kind === 'unauthenticated' ? unauthenticatedHeaders(req, outcome.reasons) : NO_STORE;
       res.writeHead(outcome.status, headers as string[]);
       res.end();
       return outcome.status;
