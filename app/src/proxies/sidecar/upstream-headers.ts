@@ -66,13 +66,14 @@ function connectionOptions(value: string | undefined): Set<string> | undefined {
 
 /** Creates the request header builder once per config; the identity config in force is read per request. */
 export function createUpstreamHeaders(
-  config: Pick<Config, 'proxies' | 'trustedHeaders' | 'upstreamHeaders' | 'cookie'>,
+  config: Partial<Pick<Config, 'clientCertificates'>> & Pick<Config, 'proxies' | 'trustedHeaders' | 'upstreamHeaders' | 'cookie'>,
   currentIdentity: () => Pick<IdentityConfig, 'headers'>,
 ): UpstreamHeaders {
   const always = new Set([...HOP_BY_HOP, ...REPLACED, ...TRUSTED_AUTH_HEADER_NAMES.map((name) => name.toLowerCase())]);
   // Secrets meant for gatehouse alone never reach the app.
   if (config.proxies.trust.secret) always.add(config.proxies.trust.secret.header.toLowerCase());
   if (config.trustedHeaders?.secret) always.add(config.trustedHeaders.secret.header.toLowerCase());
+  if (config.clientCertificates?.trust.secret) always.add(config.clientCertificates.trust.secret.header.toLowerCase());
   const untrusted = new Set([...always, ...PROXY_DESCRIPTIONS]);
   const setsAuthorization = config.upstreamHeaders.authorization !== 'none';
   const cookieName = config.cookie.name;
