@@ -28,6 +28,11 @@
   readOnly: true
 - name: tmp
   mountPath: /tmp
+{{- if .Values.clientCertificates.enabled }}
+- name: client-ca
+  mountPath: /etc/gatehouse/client-ca
+  readOnly: true
+{{- end }}
 {{- with .Values.extraVolumeMounts }}
 {{ toYaml . }}
 {{- end }}
@@ -59,6 +64,27 @@
 - name: tmp
   emptyDir:
     sizeLimit: 16Mi
+{{- with .Values.clientCertificates }}
+{{- if .enabled }}
+{{- /* The client CA bundle and revocation list as files: the directory follows updates of the Secret or ConfigMap. */}}
+- name: client-ca
+  {{- if .ca.secret }}
+  secret:
+    secretName: {{ .ca.secret }}
+    defaultMode: 292 # 0444: certificates and lists are public
+  {{- else }}
+  configMap:
+    name: {{ .ca.configMap }}
+  {{- end }}
+    items:
+      - key: {{ .ca.key }}
+        path: ca.crt
+      {{- with .ca.crlKey }}
+      - key: {{ . }}
+        path: ca.crl
+      {{- end }}
+{{- end }}
+{{- end }}
 {{- with .Values.extraVolumes }}
 {{ toYaml . }}
 {{- end }}

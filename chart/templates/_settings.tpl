@@ -36,14 +36,38 @@ GATEHOUSE_TRUSTED_HEADER_SECRET_HEADER: {{ $t.secretHeader | quote }}
 {{- end }}
 {{- with $v.serviceAccountTokens }}
 {{- if .enabled }}
-{{- /* The primary source first, as GATEHOUSE_AUTH_PROVIDER names it; ServiceAccount tokens are routed by their issuer. */}}
-{{- $primary := get (dict "login" "session" "oidc" "bearer" "authelia" "trusted-headers") $v.authProvider }}
-GATEHOUSE_IDENTITY_SOURCES: {{ printf "%s,serviceaccount" $primary | quote }}
 GATEHOUSE_SERVICEACCOUNT_AUDIENCE: {{ .audience | quote }}
 GATEHOUSE_SERVICEACCOUNT_ISSUERS: {{ join "," .issuers | quote }}
 GATEHOUSE_SERVICEACCOUNT_CACHE_TTL: {{ .cacheTtl | quote }}
 GATEHOUSE_KUBERNETES_ACCESS_CACHE_TTL: {{ .accessCacheTtl | quote }}
 GATEHOUSE_KUBERNETES_TIMEOUT: {{ .timeout | quote }}
+{{- end }}
+{{- end }}
+{{- /* The primary source first, as GATEHOUSE_AUTH_PROVIDER names it, then the ones added beside it (ServiceAccount tokens are routed by their issuer). */}}
+{{- $sources := list (get (dict "login" "session" "oidc" "bearer" "authelia" "trusted-headers") $v.authProvider) }}
+{{- if $v.serviceAccountTokens.enabled }}{{ $sources = append $sources "serviceaccount" }}{{ end }}
+{{- if $v.clientCertificates.enabled }}{{ $sources = append $sources "certificate" }}{{ end }}
+{{- if gt (len $sources) 1 }}
+GATEHOUSE_IDENTITY_SOURCES: {{ join "," $sources | quote }}
+{{- end }}
+{{- with $v.clientCertificates }}
+{{- if .enabled }}
+{{- if not (or .ca.secret .ca.configMap) }}{{ fail "clientCertificates.enabled needs clientCertificates.ca.secret or clientCertificates.ca.configMap (the client CA bundle)" }}{{ end }}
+{{- if not (or .sources .existingSecret) }}{{ fail "clientCertificates.enabled needs clientCertificates.sources and/or existingSecret: the certificate header is believed only from the proxy" }}{{ end }}
+GATEHOUSE_CLIENT_CERT_FORMAT: {{ .format | quote }}
+{{- with .header }}
+GATEHOUSE_CLIENT_CERT_HEADER: {{ . | quote }}
+{{- end }}
+GATEHOUSE_CLIENT_CERT_XFCC_ELEMENT: {{ .xfccElement | quote }}
+GATEHOUSE_CLIENT_CERT_SOURCES: {{ join "," .sources | quote }}
+GATEHOUSE_CLIENT_CERT_SECRET_HEADER: {{ .secretHeader | quote }}
+GATEHOUSE_CLIENT_CERT_USERNAME: {{ .username | quote }}
+GATEHOUSE_CLIENT_CERT_GROUPS: {{ .groups | quote }}
+GATEHOUSE_CLIENT_CERT_ALLOW_SERVER_AUTH: {{ .allowServerAuth | toString | quote }}
+GATEHOUSE_CLIENT_CA_FILE: "/etc/gatehouse/client-ca/ca.crt"
+{{- if .ca.crlKey }}
+GATEHOUSE_CLIENT_CRL_FILE: "/etc/gatehouse/client-ca/ca.crl"
+{{- end }}
 {{- end }}
 {{- end }}
 GATEHOUSE_COOKIE_NAME: {{ $v.cookie.name | quote }}
@@ -146,6 +170,14 @@ files:
     secret: {{ default $own $t.existingSecret | quote }}
     key: {{ ternary $t.existingSecretKey "trusted-header-secret" (ne $t.existingSecret "") | quote }}
     path: trusted-header-secret
+{{- end }}
+{{- with $v.clientCertificates }}
+{{- if and .enabled .existingSecret }}
+  - env: GATEHOUSE_CLIENT_CERT_SECRET_FILE
+    secret: {{ .existingSecret | quote }}
+    key: {{ .existingSecretKey | quote }}
+    path: client-cert-secret
+{{- end }}
 {{- end }}
 {{- if ne (include "gatehouse.trustedProxySecretSource" .) "none" }}
 {{- $p := $v.trustedProxies }}
