@@ -23,6 +23,8 @@ import { createSidecar, type Sidecar } from './proxies/sidecar/create-sidecar.ts
 import { createBackchannelLogoutRoute } from './routes/backchannel-logout.ts';
 import { createErrorPageRoute } from './routes/error-page.ts';
 import { createHealthRoutes } from './routes/health.ts';
+import { createRealmSignInRoutes } from './routes/realm-sign-in.ts';
+import { createRealmSignOutRoute } from './routes/realm-sign-out.ts';
 import { createSignInRoutes } from './routes/sign-in.ts';
 import { createSignOutRoutes } from './routes/sign-out.ts';
 import { createUserinfoRoute } from './routes/userinfo.ts';
@@ -84,11 +86,13 @@ export function buildApp(deps: AppDeps): MainListener {
   });
   // Browser sessions exist only with the login provider; the others answer these paths with 404.
   if (config.login) {
-    const signIn = createSignInRoutes(deps, config.login);
+    // Sign-in through Elasticsearch's OpenID Connect realm replaces gatehouse's own relying party.
+    const realm = deps.backends.elasticsearchOidc;
+    const signIn = realm ? createRealmSignInRoutes(deps, config.login, realm) : createSignInRoutes(deps, config.login);
     const signOut = createSignOutRoutes(deps, config.login);
     web.get(ROUTES.start, signIn.start);
     web.get(ROUTES.callback, signIn.callback);
-    web.get(ROUTES.signOut, signOut.signOut);
+    web.get(ROUTES.signOut, realm ? createRealmSignOutRoute(deps, realm) : signOut.signOut);
     web.get(ROUTES.signedOut, signOut.signedOut);
     web.get(ROUTES.userinfo, createUserinfoRoute(deps));
     web.post(ROUTES.backchannelLogout, express.urlencoded({ extended: false, limit: '32kb' }), createBackchannelLogoutRoute(deps));

@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'LOGIN_IDP_ERROR'
   | 'LOGIN_TOKEN_INVALID'
   | 'LOGIN_NO_PRINCIPAL'
+  | 'LOGIN_ELASTICSEARCH_REFUSED'
   | 'IDP_UNAVAILABLE'
+  | 'ELASTICSEARCH_UNAVAILABLE'
   | 'STORE_UNAVAILABLE'
   | 'NOT_FOUND'
   | 'INTERNAL';
@@ -33,7 +35,9 @@ const STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   LOGIN_IDP_ERROR: 403,
   LOGIN_TOKEN_INVALID: 403,
   LOGIN_NO_PRINCIPAL: 403,
+  LOGIN_ELASTICSEARCH_REFUSED: 403,
   IDP_UNAVAILABLE: 502,
+  ELASTICSEARCH_UNAVAILABLE: 502,
   STORE_UNAVAILABLE: 503,
   NOT_FOUND: 404,
   INTERNAL: 500,
@@ -52,7 +56,9 @@ const TITLE: Readonly<Record<ErrorCode, string>> = Object.freeze({
   LOGIN_IDP_ERROR: 'Sign-in failed at the identity provider',
   LOGIN_TOKEN_INVALID: 'Sign-in could not be verified',
   LOGIN_NO_PRINCIPAL: 'Your account cannot be used here',
+  LOGIN_ELASTICSEARCH_REFUSED: 'Sign-in refused by Elasticsearch',
   IDP_UNAVAILABLE: 'Identity provider unavailable',
+  ELASTICSEARCH_UNAVAILABLE: 'Elasticsearch unavailable',
   STORE_UNAVAILABLE: 'Service unavailable',
   NOT_FOUND: 'Not found',
   INTERNAL: 'Internal error',

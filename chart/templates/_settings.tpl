@@ -11,7 +11,8 @@ variable). Non-secret settings go into the ConfigMap; secrets are mounted as fil
 {{- define "gatehouse.settings" -}}
 {{- $v := .Values }}
 GATEHOUSE_AUTH_PROVIDER: {{ $v.authProvider | quote }}
-{{- if ne $v.authProvider "authelia" }}
+{{- /* Signing in through Elasticsearch's realm, gatehouse needs no provider of its own. */}}
+{{- if and (ne $v.authProvider "authelia") (or (not (include "gatehouse.realmSignIn" .)) $v.oidc.issuerUrl) }}
 GATEHOUSE_OIDC_ISSUER_URL: {{ $v.oidc.issuerUrl | quote }}
 GATEHOUSE_OIDC_CLIENT_ID: {{ $v.oidc.clientId | quote }}
 GATEHOUSE_OIDC_SCOPES: {{ $v.oidc.scopes | quote }}
@@ -132,7 +133,15 @@ GATEHOUSE_ELASTICSEARCH_CA_FILE: {{ printf "%s/elasticsearch-ca.pem" (include "g
 {{- end }}
 GATEHOUSE_CREDENTIAL_TTL: {{ $v.elasticsearch.credentialTtl | quote }}
 GATEHOUSE_ELASTICSEARCH_DRY_RUN: {{ $v.elasticsearch.dryRun | toString | quote }}
+{{- with $v.elasticsearch.oidcRealm }}
+GATEHOUSE_ELASTICSEARCH_OIDC_REALM: {{ . | quote }}
 {{- end }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when browser sign-in goes through Elasticsearch's OpenID Connect realm. */}}
+{{- define "gatehouse.realmSignIn" -}}
+{{- if and .Values.elasticsearch.enabled .Values.elasticsearch.oidcRealm }}true{{ end }}
 {{- end }}
 
 {{/*
@@ -206,7 +215,7 @@ files:
 {{- $v := .Values }}
 {{- if eq $v.authProvider "authelia" }}none
 {{- else if $v.oidc.existingSecret }}existing
-{{- else if or $v.oidc.clientSecret (eq $v.authProvider "login") }}chart
+{{- else if or $v.oidc.clientSecret (and (eq $v.authProvider "login") (not (include "gatehouse.realmSignIn" .))) }}chart
 {{- else }}none
 {{- end }}
 {{- end }}

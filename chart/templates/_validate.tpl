@@ -6,13 +6,14 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- $v := .Values }}
 {{- $m := list }}
 {{- $login := eq $v.authProvider "login" }}
-{{- if and (ne $v.authProvider "authelia") (not $v.oidc.issuerUrl) }}
+{{- $realm := include "gatehouse.realmSignIn" . }}
+{{- if and (ne $v.authProvider "authelia") (not $v.oidc.issuerUrl) (not $realm) }}
 {{- $m = append $m (printf "oidc.issuerUrl is required with authProvider=%s: the OpenID Provider's issuer, e.g. --set oidc.issuerUrl=https://login.example.com/realms/main" $v.authProvider) }}
 {{- end }}
-{{- if and (ne $v.authProvider "authelia") (not $v.oidc.clientId) }}
+{{- if and (ne $v.authProvider "authelia") (not $v.oidc.clientId) (not $realm) }}
 {{- $m = append $m (printf "oidc.clientId is required with authProvider=%s: the client id registered at the provider, e.g. --set oidc.clientId=gatehouse" $v.authProvider) }}
 {{- end }}
-{{- if and $login (not $v.oidc.clientSecret) (not $v.oidc.existingSecret) }}
+{{- if and $login (not $v.oidc.clientSecret) (not $v.oidc.existingSecret) (not $realm) }}
 {{- $m = append $m "the client secret is missing: set oidc.existingSecret to a Secret holding it (key oidc.existingSecretKey), or oidc.clientSecret" }}
 {{- end }}
 {{- if and $v.oidc.clientSecret $v.oidc.existingSecret }}
@@ -70,6 +71,15 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- end }}
 {{- if and (eq $v.backend "elasticsearch") (not $v.elasticsearch.enabled) }}
 {{- $m = append $m "backend=elasticsearch needs elasticsearch.enabled=true with elasticsearch.hosts and the credentials of the user gatehouse manages users with" }}
+{{- end }}
+{{- if and $v.elasticsearch.oidcRealm (not $v.elasticsearch.enabled) }}
+{{- $m = append $m "elasticsearch.oidcRealm needs elasticsearch.enabled=true with elasticsearch.hosts and the credentials of a user with the manage_oidc and manage_token privileges" }}
+{{- end }}
+{{- if and $realm (not $login) }}
+{{- $m = append $m (printf "elasticsearch.oidcRealm signs browsers in, which only authProvider=login does: with authProvider=%s leave it empty" $v.authProvider) }}
+{{- end }}
+{{- if and (eq $v.backend "elasticsearch-oidc") (not $realm) }}
+{{- $m = append $m "backend=elasticsearch-oidc needs elasticsearch.oidcRealm (with elasticsearch.enabled): the Bearer token comes from signing in through that realm" }}
 {{- end }}
 {{- $s := $v.shutdown }}
 {{- if lt (int (include "gatehouse.terminationGracePeriod" .)) (int (add $s.preStopSeconds $s.drainSeconds)) }}

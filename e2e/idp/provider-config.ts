@@ -14,6 +14,11 @@ export interface TestIdpClient {
   postLogoutRedirectUris?: string[];
   /** Receives OIDC back-channel logout tokens (with `sid`) when the user signs out at the IdP. */
   backchannelLogoutUri?: string;
+  /**
+   * False for a relying party that sends no PKCE, as Elasticsearch's OpenID Connect realm does
+   * (a confidential client; elastic/elasticsearch#54582); every other client must use S256.
+   */
+  pkce?: boolean;
 }
 
 /** Inputs of {@link buildProviderConfiguration}. */
@@ -43,8 +48,8 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
     jwks: { keys: [input.signingKey] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     responseTypes: ['code'],
-    // Every client, confidential ones too; oidc-provider v9 only implements S256.
-    pkce: { required: () => true },
+    // Every client, confidential ones too, but one registered without; oidc-provider v9 only implements S256.
+    pkce: { required: (_ctx: unknown, client: OidcClient) => input.clients.find((c) => c.clientId === client.clientId)?.pkce !== false },
     // Scope claims go into the ID token too, which is where an auth proxy reads groups from.
     conformIdTokenClaims: false,
     claims: {

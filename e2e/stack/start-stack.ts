@@ -4,7 +4,7 @@ import type { CaddyHandle } from '../caddy/start-caddy.ts';
 import { startEchoApp } from '../upstream/echo-app.ts';
 import type { EchoApp } from '../upstream/echo-app.ts';
 import { startTestIdp } from '../idp/test-idp.ts';
-import type { TestIdp } from '../idp/test-idp.ts';
+import type { TestIdp, TestIdpClient } from '../idp/test-idp.ts';
 import { startNginx, type StartNginxOptions } from '../nginx/start-nginx.ts';
 import type { NginxHandle } from '../nginx/start-nginx.ts';
 import { localGatehouseEnv } from '../support/gatehouse-env.ts';
@@ -26,6 +26,8 @@ export interface StackOptions {
   idpPort?: number;
   /** Lifetime of the IdP's access and ID tokens; default 300 s. */
   accessTokenTtlSeconds?: number;
+  /** More relying parties registered at the IdP beside gatehouse (Elasticsearch's realm, say), given the stack's origin. */
+  extraIdpClients?: (baseUrl: string) => TestIdpClient[];
   /** Added to (and overriding) the gatehouse settings, except the per-replica ports. */
   gatehouseEnv?: Record<string, string>;
   /** The protected Ingresses and the auth-response-headers; the defaults of the local stack otherwise. */
@@ -95,6 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack | Ca
           // One URI per client: with several replicas the first one receives it.
           backchannelLogoutUri: `http://127.0.0.1:${gatehousePorts[0]}/oauth2/backchannel_logout`,
         },
+        ...(options.extraIdpClients?.(baseUrl) ?? []),
       ],
     });
     stoppers.push(() => idp.close());

@@ -63,3 +63,20 @@ test('refuses unknown, foreign, tampered, expired and malformed states', async (
   await assert.rejects(login.complete(a.checks.state, cookieA), isUnknownState);
   await store.close();
 });
+
+test("a sign-in Elasticsearch's realm prepared is bound to the browser and usable once, like gatehouse's own", async () => {
+  const { login, store } = setup();
+  const prepared = { state: '4dbrihtIAt3wBTwo6DxK-vdk-sSyDBV8Yf0AjdkdT5I', nonce: 'WaBPH0KqPVdG5HHdSxPRjfoZbXMCicm5v1OiAj0DUFM', realm: 'oidc1' };
+  const setCookie = await login.adopt(prepared, '/kibana');
+  assert.match(setCookie, /^gh_login_4dbrihtIAt3wBTwo=[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=600; Secure$/);
+  const other = await login.begin('/elsewhere');
+  await assert.rejects(login.complete(prepared.state, cookieOf(other.setCookie)), isUnknownState, 'another sign-in cookie does not carry it');
+  const done = await login.complete(prepared.state, cookieOf(setCookie));
+  assert.deepEqual([done.checks.state, done.checks.nonce, done.checks.codeVerifier, done.rd, done.realm], [prepared.state, prepared.nonce, '', '/kibana', 'oidc1']);
+  await assert.rejects(login.complete(prepared.state, cookieOf(setCookie)), isUnknownState, 'and only once');
+  assert.equal((await login.complete(other.checks.state, cookieOf(other.setCookie))).realm, undefined);
+  for (const state of ['short', 'has space in it 0123456789', 'semi;colon0123456789', 'x'.repeat(513)]) {
+    await assert.rejects(login.adopt({ ...prepared, state }, '/'), /base64url/, state);
+  }
+  await store.close();
+});

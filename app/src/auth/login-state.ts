@@ -1,7 +1,9 @@
 /**
  * The state of a sign-in in progress. The PKCE verifier, nonce and return address are sealed into
  * a cookie named after the state, so parallel sign-ins in several tabs never overwrite each
- * other, and a one-time marker in the store makes each state usable once.
+ * other, and a one-time marker in the store makes each state usable once. A sign-in through
+ * Elasticsearch's OpenID Connect realm is bound the same way, with the state and nonce its
+ * prepare call made (and no PKCE verifier: Elasticsearch's relying party sends none).
  */
 import * as oidc from 'openid-client';
 import { AppError } from '../errors.ts';
@@ -13,6 +15,8 @@ import type { LoginChecks } from './identity-provider.ts';
 const PURPOSE = 'login';
 const TAG_LENGTH = 16;
 const MAX_STATE = 512;
+// The state names the sign-in cookie, so one made elsewhere must be made of cookie-name characters.
+const STATE_TAG = /^[A-Za-z0-9_-]{16,}$/;
 
 interface SealedLogin {
   s: string;
@@ -20,6 +24,8 @@ interface SealedLogin {
   n: string;
   rd: string;
   exp: number;
+  /** The Elasticsearch realm that prepared the sign-in, for one through a realm. */
+  r?: string;
 }
 
 /** A started sign-in. */
@@ -34,6 +40,8 @@ export interface ReturnedLogin {
   readonly checks: LoginChecks;
   readonly rd: string;
   readonly clearCookie: string;
+  /** The Elasticsearch realm that prepared the sign-in; undefined for gatehouse's own. */
+  readonly realm: string | undefined;
 }
 
 /** Options for the login-state cookies. */
@@ -54,6 +62,21 @@ export function createLoginState(store: SessionStore, sealer: Sealer, options: L
       detail: 'This sign-in link is unknown, expired or was already used. Please start again.',
     });
 
+  /** Records `checks` as usable once and returns the Set-Cookie that binds them to this browser. */
+  const remember = async (checks: LoginChecks, rd: string, realm: string | undefined): Promise<string> => {
+    const payload: SealedLogin = {
+      s: checks.state,
+      v: checks.codeVerifier,
+      n: checks.nonce,
+      rd,
+      exp: options.now() + options.timeoutMs,
+      ...(realm !== undefined && { r: realm }),
+    };
+    await store.putOnce(`login:${checks.state}`, '1', options.timeoutMs);
+    const sealed = sealer.seal(Buffer.from(JSON.stringify(payload)), PURPOSE);
+    return serializeCookie(cookieFor(checks.state), sealed, { ...attributes, maxAgeSeconds: options.timeoutMs / 1000 });
+  };
+
   return {
     /** Creates fresh state, nonce and PKCE verifier, and records the state as usable once. */
     async begin(rd: string): Promise<StartedLogin> {
@@ -62,23 +85,22 @@ export function createLoginState(store: SessionStore, sealer: Sealer, options: L
         nonce: oidc.randomNonce(),
         codeVerifier: oidc.randomPKCECodeVerifier(),
       };
-      const payload: SealedLogin = {
-        s: checks.state,
-        v: checks.codeVerifier,
-        n: checks.nonce,
-        rd,
-        exp: options.now() + options.timeoutMs,
-      };
-      await store.putOnce(`login:${checks.state}`, '1', options.timeoutMs);
-      const sealed = sealer.seal(Buffer.from(JSON.stringify(payload)), PURPOSE);
       return {
         checks,
         codeChallenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
-        setCookie: serializeCookie(cookieFor(checks.state), sealed, {
-          ...attributes,
-          maxAgeSeconds: options.timeoutMs / 1000,
-        }),
+        setCookie: await remember(checks, rd, undefined),
       };
+    },
+
+    /**
+     * Records a sign-in whose state and nonce Elasticsearch's `_security/oidc/prepare` made, bound
+     * to this browser and usable once exactly as {@link begin}'s.
+     * @returns the Set-Cookie of the sign-in cookie
+     * @throws Error when the state cannot name a cookie (the caller checks Elasticsearch's answer first)
+     */
+    async adopt(prepared: { readonly state: string; readonly nonce: string; readonly realm: string }, rd: string): Promise<string> {
+      if (!STATE_TAG.test(prepared.state) || prepared.state.length > MAX_STATE) throw new Error('a prepared state must be base64url text');
+      return remember({ state: prepared.state, nonce: prepared.nonce, codeVerifier: '' }, rd, prepared.realm);
     },
 
     /**
@@ -99,7 +121,7 @@ export function createLoginState(store: SessionStore, sealer: Sealer, options: L
       if (!payload) throw unknown('no sign-in cookie for this state in this browser');
       if (payload.exp <= options.now()) throw unknown('sign-in took too long');
       if ((await store.takeOnce(`login:${state}`)) === undefined) throw unknown('state already used or expired');
-      return { checks: { state, nonce: payload.n, codeVerifier: payload.v }, rd: payload.rd, clearCookie: clear };
+      return { checks: { state, nonce: payload.n, codeVerifier: payload.v }, rd: payload.rd, clearCookie: clear, realm: payload.r };
     },
 
     /** The Set-Cookie that removes the login cookie of `state`, for failures before complete(). */

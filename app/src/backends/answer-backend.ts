@@ -1,19 +1,21 @@
 /**
  * The last step of an allowed check: the backend's credentials for the app behind the ingress —
- * a temporary Elasticsearch user as `Authorization: Basic`, or EventStoreDB's trusted header —
- * or a refusal. A refused user is 403 and an unreachable backend 5xx: never an allow without
+ * a temporary Elasticsearch user as `Authorization: Basic`, the Elasticsearch access token of a
+ * sign-in through its OpenID Connect realm as `Authorization: Bearer`, or EventStoreDB's trusted
+ * header — or a refusal. A refused user is 403 and an unreachable backend 5xx: never an allow without
  * the credential the app needs.
  */
 import { toWire } from '../identity/headers/build-headers.ts';
 import type { IdentityView } from '../identity/identity-view.ts';
 import { REASONS, type Reason } from '../policy/reasons.ts';
-import type { Identity } from '../session/session-record.ts';
+import type { Identity, SessionRecord } from '../session/session-record.ts';
 import type { ElasticsearchBackend } from './elasticsearch/backend.ts';
+import type { RealmBackend } from './elasticsearch-oidc/realm-backend.ts';
 import { BackendRefusedError, BackendUnavailableError } from './errors.ts';
 import { formatTrustedAuth } from './eventstore/trusted-header.ts';
 
 /** The backends a route can ask for. */
-export type BackendKind = 'none' | 'elasticsearch' | 'eventstore';
+export type BackendKind = 'none' | 'elasticsearch' | 'elasticsearch-oidc' | 'eventstore';
 
 /** The headers to add, or why not. */
 export type BackendAnswer =
@@ -23,13 +25,15 @@ export type BackendAnswer =
 /** What the answerer needs. */
 export interface BackendParts {
   readonly elasticsearch: ElasticsearchBackend | undefined;
+  /** Set when browser sign-in goes through Elasticsearch's OpenID Connect realm. */
+  readonly elasticsearchOidc?: RealmBackend | undefined;
   readonly eventstoreHeader: string;
 }
 
 const NOTHING: BackendAnswer = Object.freeze({ ok: true, headers: Object.freeze([]) });
 
-/** Creates the answerer. */
-export function createBackendAnswerer(parts: BackendParts) {
+/** Creates the answerer; `now` tells whether an Elasticsearch access token has expired. */
+export function createBackendAnswerer(parts: BackendParts, now: () => number = Date.now) {
   const elasticsearch = async (identity: Identity, view: IdentityView): Promise<BackendAnswer> => {
     if (!parts.elasticsearch) return { ok: false, status: 500, reason: REASONS.internalError, detail: 'no Elasticsearch backend' };
     try {
@@ -48,10 +52,17 @@ export function createBackendAnswerer(parts: BackendParts) {
     }
   };
 
-  /** The backend's headers for an allowed identity. */
-  return (kind: BackendKind, identity: Identity, view: IdentityView): BackendAnswer | Promise<BackendAnswer> => {
+  /**
+   * The backend's headers for an allowed identity.
+   * @param record - the session the identity came from, if any (its tokens may be the credential)
+   */
+  return (kind: BackendKind, identity: Identity, view: IdentityView, record?: SessionRecord): BackendAnswer | Promise<BackendAnswer> => {
     if (kind === 'none') return NOTHING;
     if (kind === 'elasticsearch') return elasticsearch(identity, view);
+    if (kind === 'elasticsearch-oidc') {
+      if (!parts.elasticsearchOidc) return { ok: false, status: 500, reason: REASONS.internalError, detail: 'no Elasticsearch realm sign-in' };
+      return parts.elasticsearchOidc.answer(record, now());
+    }
     const formatted = formatTrustedAuth(identity.user, view.roles);
     if (!formatted.ok) return { ok: false, status: 403, reason: REASONS.backendRefused, detail: formatted.reason };
     return { ok: true, headers: [parts.eventstoreHeader, toWire(formatted.value)] };

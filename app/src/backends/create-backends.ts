@@ -1,6 +1,8 @@
 /**
  * Builds the configured backends at start-up. The Elasticsearch credential cache lives where the
  * sessions do: in this process, or in Redis shared by every replica (a connection of its own).
+ * Sign-in through Elasticsearch's OpenID Connect realm calls the same cluster with a client of
+ * its own over the same dispatcher.
  */
 import { createHash } from 'node:crypto';
 import type { Registry } from 'prom-client';
@@ -10,6 +12,8 @@ import type { Logger } from '../observability/logger.ts';
 import { createRedisClient } from '../session/redis-client.ts';
 import type { BackendParts } from './answer-backend.ts';
 import { createElasticsearchBackend } from './elasticsearch/backend.ts';
+import { createElasticsearchClient } from './elasticsearch/client.ts';
+import { createRealmBackend } from './elasticsearch-oidc/realm-backend.ts';
 
 /** The backends and how to close them. */
 export interface Backends extends BackendParts {
@@ -47,10 +51,27 @@ export function createBackends(config: Config, logger: Logger, registry: Registr
         { logger, registry },
       )
     : undefined;
+  const realm = config.backend.elasticsearchOidc;
+  const elasticsearchOidc =
+    realm && settings && elasticsearch && outbound.elasticsearch
+      ? createRealmBackend(
+          realm,
+          createElasticsearchClient({
+            hosts: settings.hosts,
+            username: settings.username,
+            password: settings.password,
+            agent: outbound.elasticsearch,
+            requestTimeoutMs: settings.timeoutMs,
+          }),
+          elasticsearch.metrics,
+        )
+      : undefined;
   return {
     elasticsearch,
+    elasticsearchOidc,
     eventstoreHeader: config.backend.eventstoreHeader,
     async close() {
+      await elasticsearchOidc?.close();
       await elasticsearch?.close();
       redis?.disconnect();
     },

@@ -13,7 +13,7 @@ import { decide, needsRequestFacts, NO_FACTS } from '../policy/decide.ts';
 import { PolicyQueryError } from '../policy/query-policy.ts';
 import type { RequestFacts } from '../policy/named/request-facts.ts';
 import { REASONS } from '../policy/reasons.ts';
-import { createRoutePolicyCache, type RoutePolicy } from '../policy/route-policy-cache.ts';
+import { configuredBackends, createRoutePolicyCache, type RoutePolicy } from '../policy/route-policy-cache.ts';
 import type { SessionRecord } from '../session/session-record.ts';
 import { createIdentitySources, orderSources } from '../sources/ordered-sources.ts';
 import { createKubernetesAccessCheck } from '../sources/serviceaccount/kubernetes-access.ts';
@@ -26,10 +26,10 @@ export type CheckPipeline = (req: IncomingMessage, request: CheckRequest) => Che
 /** Creates the pipeline once per process; everything per-config is prepared here. */
 export function createCheckPipeline(deps: AppDeps): CheckPipeline {
   const { logger, config, viewOf } = deps;
-  const available: BackendKind[] = ['none', 'eventstore', ...(deps.backends.elasticsearch ? ['elasticsearch' as const] : [])];
+  const available = configuredBackends(deps.backends);
   const parsePolicy = createRoutePolicyCache(() => deps.identity.current().policies, { backends: available, sources: config.identitySources });
   const identify = orderSources(createIdentitySources(deps));
-  const answerBackend = createBackendAnswerer(deps.backends);
+  const answerBackend = createBackendAnswerer(deps.backends, deps.now);
   const kubernetesAccess = createKubernetesAccessCheck(deps);
   const authorizationSource = config.upstreamHeaders.authorization;
   const sendAccessToken = config.upstreamHeaders.accessToken;
@@ -39,8 +39,8 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
     const headers: string[] = [];
     const { idToken, accessToken } = record.tokens;
     const bearer = authorizationSource === 'id_token' ? idToken : authorizationSource === 'access_token' ? accessToken : undefined;
-    // The Elasticsearch backend's Authorization replaces the token: a request carries one.
-    if (bearer && backend !== 'elasticsearch' && isHeaderSafe(bearer)) headers.push('Authorization', `Bearer ${bearer}`);
+    // An Elasticsearch backend's Authorization replaces the token: a request carries one.
+    if (bearer && backend !== 'elasticsearch' && backend !== 'elasticsearch-oidc' && isHeaderSafe(bearer)) headers.push('Authorization', `Bearer ${bearer}`);
     if (sendAccessToken && accessToken && isHeaderSafe(accessToken)) headers.push('X-Auth-Request-Access-Token', accessToken);
     return headers;
   };
@@ -81,7 +81,7 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
     if (access?.state === 'failed') return { kind: 'error', status: access.status, user, reasons: [access.reason], err: access.err };
     if (access?.state === 'denied') return { kind: 'deny', status: 403, user, reasons: [access.reason], route };
     const backend = route.backend ?? config.backend.default;
-    let extra = answerBackend(backend, identity, view);
+    let extra = answerBackend(backend, identity, view, record);
     if (extra instanceof Promise) extra = await extra;
     if (!extra.ok) {
       if (extra.status === 403) {

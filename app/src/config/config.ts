@@ -117,9 +117,11 @@ export interface SidecarSettings {
 /** Which backend answers a check, and how each is set up. */
 export interface BackendSettings {
   /** Used when the auth-url query names none. */
-  readonly default: 'none' | 'elasticsearch' | 'eventstore';
+  readonly default: 'none' | 'elasticsearch' | 'elasticsearch-oidc' | 'eventstore';
   /** Set when Elasticsearch hosts are configured. */
   readonly elasticsearch: ElasticsearchSettings | undefined;
+  /** Set when browser sign-in goes through Elasticsearch's OpenID Connect realm (backend=elasticsearch-oidc). */
+  readonly elasticsearchOidc?: import('./validate-elasticsearch-oidc.ts').ElasticsearchOidcSettings | undefined;
   readonly eventstoreHeader: 'ES-TrustedAuth' | 'Kurrent-TrustedAuth';
 }
 

@@ -9,8 +9,8 @@ import { commaList, duration } from './validators.ts';
 /** The envalid specification of the backend variables. */
 export const BACKEND_SCHEMA = {
   GATEHOUSE_BACKEND: str({
-    desc: 'The backend for every check unless the auth-url query names one (backend=…): none, elasticsearch (a temporary Elasticsearch user sent as Authorization: Basic) or eventstore (the EventStoreDB trusted header)',
-    choices: ['none', 'elasticsearch', 'eventstore'],
+    desc: 'The backend for every check unless the auth-url query names one (backend=…): none, elasticsearch (a temporary Elasticsearch user sent as Authorization: Basic), elasticsearch-oidc (the Elasticsearch access token of a sign-in through GATEHOUSE_ELASTICSEARCH_OIDC_REALM, sent as Authorization: Bearer) or eventstore (the EventStoreDB trusted header)',
+    choices: ['none', 'elasticsearch', 'elasticsearch-oidc', 'eventstore'],
     default: 'none',
   }),
   GATEHOUSE_ELASTICSEARCH_HOSTS: commaList({
@@ -18,7 +18,10 @@ export const BACKEND_SCHEMA = {
     default: [],
     example: 'https://es-0.example.com:9200,https://es-1.example.com:9200',
   }),
-  GATEHOUSE_ELASTICSEARCH_USERNAME: str({ desc: 'Elasticsearch admin user (needs the manage_security privilege)', default: '' }),
+  GATEHOUSE_ELASTICSEARCH_USERNAME: str({
+    desc: 'Elasticsearch user gatehouse calls as: manage_security for backend=elasticsearch, manage_oidc and manage_token for sign-in through GATEHOUSE_ELASTICSEARCH_OIDC_REALM',
+    default: '',
+  }),
   GATEHOUSE_ELASTICSEARCH_PASSWORD: str({
     desc: 'Password of GATEHOUSE_ELASTICSEARCH_USERNAME (or GATEHOUSE_ELASTICSEARCH_PASSWORD_FILE)',
     default: '',

@@ -5,6 +5,7 @@
 import { bool, cleanEnv, port, str, url } from 'envalid';
 import { AUDIT_SCHEMA } from './schema-audit.ts';
 import { BACKEND_SCHEMA } from './schema-backends.ts';
+import { ELASTICSEARCH_OIDC_SCHEMA } from './schema-elasticsearch-oidc.ts';
 import { BASIC_SCHEMA } from './schema-basic.ts';
 import { CLIENT_CERT_SCHEMA } from './schema-client-cert.ts';
 import { LDAP_SCHEMA } from './schema-ldap.ts';
@@ -184,6 +185,7 @@ export const ENV_SCHEMA = {
   ...BASIC_SCHEMA,
   ...LDAP_SCHEMA,
   ...BACKEND_SCHEMA,
+  ...ELASTICSEARCH_OIDC_SCHEMA,
   ...OUTBOUND_SCHEMA,
   ...PROXY_SCHEMA,
   ...SIDECAR_SCHEMA,

@@ -5,6 +5,7 @@
  */
 import type { BackendSettings, ElasticsearchSettings } from './config.ts';
 import type { CleanedEnv } from './schema.ts';
+import { validateElasticsearchOidc } from './validate-elasticsearch-oidc.ts';
 
 function elasticsearchSettings(env: CleanedEnv, caPem: string | undefined, problems: string[]): ElasticsearchSettings | undefined {
   const hosts = env.GATEHOUSE_ELASTICSEARCH_HOSTS;
@@ -51,6 +52,7 @@ export function validateBackend(env: CleanedEnv, caPem: string | undefined, prob
   return {
     default: fallback,
     elasticsearch,
+    elasticsearchOidc: validateElasticsearchOidc(env, elasticsearch, problems),
     eventstoreHeader: env.GATEHOUSE_EVENTSTORE_HEADER as BackendSettings['eventstoreHeader'],
   };
 }

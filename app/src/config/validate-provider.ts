@@ -8,6 +8,7 @@ import { checkTrustedHeaderOptions } from '../sources/trusted-headers/read-trust
 import type { AuthProvider, LoginSettings, OidcSettings, TrustedHeaderSettings } from './config.ts';
 import { checkRequiredForSources, chooseSources, type SourceName } from './identity-sources.ts';
 import type { CleanedEnv } from './schema.ts';
+import { checkRealmSource, requiredWithRealm, signsInThroughRealm } from './validate-elasticsearch-oidc.ts';
 
 /** The provider-dependent settings. */
 export interface ProviderSettings {
@@ -97,8 +98,10 @@ export function validateProvider(env: CleanedEnv, problems: string[]): ProviderS
   const record = env as unknown as Readonly<Record<string, unknown>>;
   const chosen = chooseSources(env.GATEHOUSE_IDENTITY_SOURCES, authProvider, problems);
   const uses = (source: SourceName): boolean => chosen.sources.includes(source);
-  checkRequiredForSources(chosen, (name) => record[name] !== undefined && record[name] !== '', problems);
-  const oidc = uses('session') || uses('bearer') ? oidcSettings(env, problems) : undefined;
+  checkRequiredForSources(chosen, requiredWithRealm(env, (name) => record[name] !== undefined && record[name] !== ''), problems);
+  checkRealmSource(env, chosen.sources, problems);
+  // Signing in through Elasticsearch's realm, gatehouse is no relying party: the provider serves Bearer tokens only.
+  const oidc = (uses('session') && !signsInThroughRealm(env)) || uses('bearer') ? oidcSettings(env, problems) : undefined;
   const login = uses('session') ? loginSettings(env, problems) : undefined;
   const trustedHeaders = uses('trusted-headers') ? trustedHeaderSettings(env, problems) : undefined;
   let keys = env.GATEHOUSE_COOKIE_SECRET;

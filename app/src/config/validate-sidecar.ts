@@ -4,10 +4,9 @@
  * them, so a typo in one fails start-up instead of answering 500 on that route. Every problem is
  * appended naming its variable or the place in the file.
  */
-import type { BackendKind } from '../backends/answer-backend.ts';
 import { parsePolicies } from '../policy/named/parse-policies.ts';
 import { PolicyQueryError } from '../policy/query-policy.ts';
-import { createRoutePolicyCache } from '../policy/route-policy-cache.ts';
+import { configuredBackends, createRoutePolicyCache } from '../policy/route-policy-cache.ts';
 import { parseSidecarRoutes, type PolicyCheck } from '../proxies/sidecar/route-table.ts';
 import type { BackendSettings, SidecarSettings } from './config.ts';
 import type { SourceName } from './identity-sources.ts';
@@ -33,7 +32,7 @@ function upstreamUrl(raw: string, problems: string[]): URL | undefined {
 function policyCheck(file: Readonly<Record<string, unknown>>, context: SidecarContext): PolicyCheck {
   // The named policies as the identity model reads them; their own problems are reported there.
   const policies = parsePolicies(file.policies).policies;
-  const backends: BackendKind[] = ['none', 'eventstore', ...(context.backend.elasticsearch ? ['elasticsearch' as const] : [])];
+  const backends = configuredBackends(context.backend);
   const parse = createRoutePolicyCache(() => policies, { backends, sources: context.identitySources });
   return (query) => {
     try {

@@ -3,7 +3,7 @@
  * handful of ingress annotations, so the hot path parses each once. The cache starts over when the
  * named policies are reloaded, so `policy=<name>` always means the policy in force.
  *
- * Besides the policy keys, `backend=none|elasticsearch|eventstore` picks the route's backend
+ * Besides the policy keys, `backend=none|elasticsearch|elasticsearch-oidc|eventstore` picks the route's backend
  * (first value counts); a backend that is not configured is an error, never a silent `none`.
  * `sources=bearer,session` narrows the identity sources tried (first value counts); a source that
  * is not configured is an error too.
@@ -29,7 +29,17 @@ export interface RouteOptions {
   readonly sources: readonly SourceName[];
 }
 
-const BACKENDS: readonly BackendKind[] = ['none', 'elasticsearch', 'eventstore'];
+const BACKENDS: readonly BackendKind[] = ['none', 'elasticsearch', 'elasticsearch-oidc', 'eventstore'];
+
+/** The backends a route may name, given which are set up (the settings or the built backends). */
+export function configuredBackends(parts: { readonly elasticsearch: unknown; readonly elasticsearchOidc?: unknown }): BackendKind[] {
+  return [
+    'none',
+    'eventstore',
+    ...(parts.elasticsearch ? ['elasticsearch' as const] : []),
+    ...(parts.elasticsearchOidc ? ['elasticsearch-oidc' as const] : []),
+  ];
+}
 
 /** Splits off the value of a route key (`backend=`, `sources=`); undefined when absent. */
 function takeKey(pairs: string[], key: string): string | undefined {

@@ -10,9 +10,8 @@ import type { AppDeps } from '../deps.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { identityFromClaims } from '../identity/identity-from-claims.ts';
 import { auditContext } from '../observability/audit-context.ts';
+import { providerError } from './provider-error.ts';
 import { firstQueryValue, rawQueryOf } from './query.ts';
-
-const MAX_IDP_ERROR_TEXT = 300;
 
 /** Creates the start and callback handlers. */
 export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
@@ -51,18 +50,12 @@ export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
 
     async callback(req: Request, res: Response): Promise<void> {
       const state = firstQueryValue(req, 'state');
-      const idpError = firstQueryValue(req, 'error');
       const clearLogin = loginState.clearFor(state);
       if (clearLogin) res.append('Set-Cookie', clearLogin);
-      if (idpError !== undefined) {
+      const idpError = providerError(req);
+      if (idpError) {
         failed(req, res, 'idp-error');
-        const description = firstQueryValue(req, 'error_description') ?? '';
-        throw new AppError('LOGIN_IDP_ERROR', `provider returned error=${idpError.slice(0, 100)}`, {
-          detail: `The identity provider answered: ${idpError.slice(0, 100)}${description ? ` — ${description}` : ''}`.slice(
-            0,
-            MAX_IDP_ERROR_TEXT,
-          ),
-        });
+        throw idpError;
       }
       let returned;
       try {

@@ -79,9 +79,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   if (config.cookie.keysGenerated) {
     logger.warn('GATEHOUSE_COOKIE_SECRET is not set: a random key was made for this process; set one shared by every replica');
   }
+  const backends = createBackends(config, logger, metrics.registry, outbound);
   const refresher = createTokenRefresher({
     store,
-    idp,
+    // Sessions signed in through Elasticsearch's realm hold Elasticsearch's tokens, refreshed there.
+    idp: backends.elasticsearchOidc ?? idp,
     logger,
     now,
     refreshBeforeExpiryMs: config.session.refreshBeforeExpiryMs,
@@ -115,7 +117,6 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       if (outcome !== 'unchanged') audit.record({ event: 'config_reload', outcome: outcome === 'applied' ? 'success' : 'failure', reason: outcome === 'refused' ? 'invalid' : undefined, trigger });
     },
   });
-  const backends = createBackends(config, logger, metrics.registry, outbound);
   const deps: AppDeps = {
     config,
     logger,

@@ -55,4 +55,9 @@ export interface SessionRecord {
   readonly sid: string | undefined;
   readonly identity: Identity;
   readonly tokens: SessionTokens;
+  /**
+   * Set when the user signed in through this Elasticsearch OpenID Connect realm: `tokens` are then
+   * Elasticsearch's own access and refresh tokens (no ID token), refreshed with Elasticsearch.
+   */
+  readonly elasticsearchRealm?: string | undefined;
 }

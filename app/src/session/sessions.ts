@@ -22,8 +22,16 @@ export type ResolvedSession =
 export interface Sessions {
   /** The session cookie's name as sent. */
   readonly cookieName: string;
-  /** Stores a new session under a fresh id and returns its Set-Cookie value. */
-  create(identity: Identity, tokens: SessionTokens, sid: string | undefined): Promise<{ id: string; setCookie: string }>;
+  /**
+   * Stores a new session under a fresh id and returns its Set-Cookie value.
+   * @param elasticsearchRealm - the realm of a sign-in through Elasticsearch, whose tokens `tokens` are
+   */
+  create(
+    identity: Identity,
+    tokens: SessionTokens,
+    sid: string | undefined,
+    elasticsearchRealm?: string,
+  ): Promise<{ id: string; setCookie: string }>;
   /** Resolves the session cookie(s) of a request; one store read at most per cookie. */
   resolve(cookieHeader: string | undefined): Promise<ResolvedSession>;
   /** Ends a session on the server. */
@@ -59,7 +67,7 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
   return {
     cookieName: cookie.name,
     clearSetCookie: clearCookie(cookie.name, cookieOptions),
-    async create(identity, tokens, sid) {
+    async create(identity, tokens, sid, elasticsearchRealm) {
       // A fresh random id for every sign-in: an id planted before sign-in can never become a session.
       const id = randomBytes(24).toString('base64url');
       const createdAt = now();
@@ -70,6 +78,7 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
         sid,
         identity,
         tokens,
+        ...(elasticsearchRealm !== undefined && { elasticsearchRealm }),
       };
       await store.set(id, record, session.idleTimeoutMs);
       // Indexes let a back-channel logout or "sign out everywhere" find the sessions on any replica.

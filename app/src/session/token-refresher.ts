@@ -19,7 +19,8 @@ export type FreshSession = { readonly state: 'active'; readonly record: SessionR
 /** Options of the refresher. */
 export interface RefresherOptions {
   readonly store: SessionStore;
-  readonly idp: IdentityProvider;
+  /** Where refresh tokens are exchanged: the OpenID Provider, or Elasticsearch for sign-in through its realm. */
+  readonly idp: Pick<IdentityProvider, 'refresh'>;
   readonly logger: Logger;
   readonly refreshBeforeExpiryMs: number;
   readonly idleTimeoutMs: number;

@@ -6,12 +6,17 @@
  * reserved, internal and anonymous users, 404 `{}` for unknown ones), enable/disable,
  * `_authenticate` for any user's password, the `X-Elastic-Product` header the official client
  * requires, and faults (a 5xx, a delay beyond the client's timeout) switched on by the test.
+ * With an OpenID Connect realm added, it also serves the facilitator APIs (oidc-api.ts,
+ * oidc-realm.ts) and takes the access tokens they issue as `Authorization: Bearer`.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { answerOidc, isOidcPath, type RoleDefinitions } from './oidc-api.ts';
+import { OidcRealms, type StandInOidcRealm } from './oidc-realm.ts';
 import { basicCredentials, readJson } from './requests.ts';
 import { authenticationError, errorBody, negotiate, sendJson, WWW_AUTHENTICATE } from './responses.ts';
+import { authenticationOf, bearerRefused, TokenService } from './token-service.ts';
 import { authenticated, getUsers, putUser, setEnabled, type Answer } from './user-api.ts';
 import { UserTable, type SeedUser, type StandInUser } from './user-table.ts';
 
@@ -27,13 +32,17 @@ export interface ElasticsearchStandInOptions {
   readonly users?: readonly SeedUser[];
   /** Serve HTTPS with this certificate and key (PEM). */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /** Cluster privileges of roles other than superuser, e.g. `{ facilitator: ['manage_oidc', 'manage_token'] }`. */
+  readonly roles?: RoleDefinitions;
+  /** `xpack.security.authc.token.timeout` in seconds: the access tokens' expires_in. Default 1200. */
+  readonly tokenLifetimeSeconds?: number;
 }
 
 /**
- * A fault the next user-API requests (those with one of `methods`, any when not given) meet;
- * `times` undefined means until cleared.
+ * A fault the next requests under `path` (the user API's by default) with one of `methods` (any
+ * when not given) meet; `times` undefined means until cleared.
  */
-export type StandInFault = { readonly times?: number; readonly methods?: readonly string[] } & (
+export type StandInFault = { readonly times?: number; readonly methods?: readonly string[]; readonly path?: string } & (
   | { readonly kind: 'status'; readonly status: number }
   | { readonly kind: 'delay'; readonly ms: number }
 );
@@ -56,8 +65,12 @@ export interface ElasticsearchStandIn {
   /** Successful create-or-update calls for `username` so far. */
   upserts(username: string): number;
   readonly requestLog: readonly LoggedRequest[];
-  /** Answers `_authenticate` as Elasticsearch would for a request carrying `authorization`. */
+  /** Answers `_authenticate` as Elasticsearch would for a request carrying `authorization` (Basic or Bearer). */
   authenticate(authorization: string): boolean;
+  /** Adds an OpenID Connect realm (it discovers its provider on first use). */
+  addOidcRealm(realm: StandInOidcRealm): void;
+  /** Why OpenID Connect authentications failed, as Elasticsearch would log it. */
+  readonly oidcFailures: readonly string[];
   setFault(fault: StandInFault | undefined): void;
   close(): Promise<void>;
 }
@@ -74,11 +87,19 @@ export async function startElasticsearchStandIn(options: ElasticsearchStandInOpt
   const upserts = new Map<string, number>();
   const requestLog: LoggedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
+  const tokens = new TokenService(options.tokenLifetimeSeconds ?? 1200);
+  const realms = new OidcRealms(tokens);
+  const roles = options.roles ?? {};
   let fault: StandInFault | undefined;
   let faultUses = 0;
 
-  type Caller = { user: StandInUser; realm: typeof FILE_REALM };
-  const whoIs = (authorization: string | undefined): Caller | undefined => {
+  type Caller = { user: StandInUser; realm: typeof FILE_REALM; token?: boolean };
+  const whoIs = (authorization: string | undefined): Caller | 'expired' | 'malformed' | undefined => {
+    const bearer = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
+    if (bearer !== undefined) {
+      const owner = tokens.owner(bearer);
+      return typeof owner === 'string' ? owner : { user: owner.user, realm: owner.realm, token: true };
+    }
     const credentials = basicCredentials(authorization);
     if (!credentials) return undefined;
     const { username, password } = credentials;
@@ -90,14 +111,15 @@ export async function startElasticsearchStandIn(options: ElasticsearchStandInOpt
     return user ? { user, realm: NATIVE_REALM } : undefined;
   };
 
-  const route = async (req: IncomingMessage, path: string, { user, realm }: Caller): Promise<Answer> => {
+  const route = async (req: IncomingMessage, path: string, { user, realm, token }: Caller): Promise<Answer> => {
     const method = req.method ?? 'GET';
     if (path === '/') {
       return { status: 200, body: { name: 'stand-in', cluster_name: 'stand-in', version: { number: `${major}.0.0` }, tagline: 'You Know, for Search' } };
     }
     if (path === '/_security/_authenticate' && method === 'GET') {
-      return authenticated(user, realm);
+      return token ? { status: 200, body: authenticationOf({ user, realm, idToken: '', client: '' }, 'token') } : authenticated(user, realm);
     }
+    if (isOidcPath(path)) return answerOidc(req, path, user, { realms, tokens, roles });
     const match = /^\/_security\/user(?:\/([^/]+))?(?:\/(_enable|_disable))?$/.exec(path);
     if (!match) return { status: 400, body: { error: `no handler found for uri [${path}] and method [${method}]`, status: 400 } };
     const name = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
@@ -122,7 +144,7 @@ export async function startElasticsearchStandIn(options: ElasticsearchStandInOpt
   };
 
   const takeFault = (method: string, path: string): StandInFault | undefined => {
-    if (!fault || !path.startsWith('/_security/user') || (fault.methods && !fault.methods.includes(method))) return undefined;
+    if (!fault || !path.startsWith(fault.path ?? '/_security/user') || (fault.methods && !fault.methods.includes(method))) return undefined;
     const current = fault;
     faultUses += 1;
     if (current.times !== undefined && faultUses >= current.times) fault = undefined;
@@ -140,6 +162,11 @@ export async function startElasticsearchStandIn(options: ElasticsearchStandInOpt
       return sendJson(res, 400, negotiated.problem);
     }
     const who = whoIs(req.headers.authorization);
+    if (who === 'expired' || who === 'malformed') {
+      log(401);
+      const refused = bearerRefused(who);
+      return sendJson(res, 401, refused.body, negotiated.contentType, { 'WWW-Authenticate': refused.wwwAuthenticate });
+    }
     if (!who) {
       log(401);
       const name = basicCredentials(req.headers.authorization)?.username;
@@ -184,7 +211,9 @@ export async function startElasticsearchStandIn(options: ElasticsearchStandInOpt
     user: (username) => table.get(username),
     upserts: (username) => upserts.get(username) ?? 0,
     requestLog,
-    authenticate: (authorization) => whoIs(authorization) !== undefined,
+    authenticate: (authorization) => typeof whoIs(authorization) === 'object',
+    addOidcRealm: (realm) => realms.add(realm),
+    oidcFailures: realms.failures,
     setFault(next) {
       fault = next;
       faultUses = 0;

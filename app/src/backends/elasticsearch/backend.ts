@@ -10,7 +10,7 @@ import { createElasticsearchClient, type ElasticsearchClientOptions } from './cl
 import { createMemoryCredentialCache } from './credential-cache.ts';
 import { createCredentialSealer } from './credential-entry.ts';
 import { startExpirySweeper } from './disable-expired.ts';
-import { createElasticsearchMetrics } from './metrics.ts';
+import { createElasticsearchMetrics, type ElasticsearchMetrics } from './metrics.ts';
 import { createCredentialProvisioner, type CredentialProvisioner } from './provision-credential.ts';
 import { createRedisCredentialCache } from './redis-credential-cache.ts';
 import { createSecurityApi } from './security-api.ts';
@@ -35,6 +35,8 @@ export interface ElasticsearchBackendConfig extends ElasticsearchClientOptions {
 /** The assembled backend. */
 export interface ElasticsearchBackend {
   readonly provisioner: CredentialProvisioner;
+  /** The Elasticsearch metrics, registered once, for the other calls to the same cluster. */
+  readonly metrics: ElasticsearchMetrics;
   /** Stops the sweep and closes the client's connections (not the Redis client, which the caller owns). */
   close(): Promise<void>;
 }
@@ -70,6 +72,7 @@ export function createElasticsearchBackend(
       : startExpirySweeper({ api, locks: cache, logger: deps.logger, lockTtlMs, intervalMs: config.disableExpiredEveryMs });
   return {
     provisioner,
+    metrics,
     async close() {
       sweeper?.stop();
       await client.close();

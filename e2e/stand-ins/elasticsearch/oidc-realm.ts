@@ -1,0 +1,217 @@
+/**
+ * An OpenID Connect realm of the Elasticsearch stand-in (not Elasticsearch), answering the three
+ * facilitator APIs the way Elastic documents them, and acting itself as the relying party toward
+ * a real OpenID Provider (the project's test IdP), as Elasticsearch does:
+ * - prepare (https://www.elastic.co/guide/en/elasticsearch/reference/current/security-api-oidc-prepare-authentication.html):
+ *   `realm` or `iss` (one of them, not both: OpenIdConnectPrepareAuthenticationRequest's
+ *   validation), optional `state`/`nonce` made when absent; answers `redirect`, `state`, `nonce`,
+ *   `realm`. Like Elasticsearch it keeps nothing: the facilitator brings state and nonce back.
+ *   An unknown realm is Elasticsearch's 500 "Cannot find OpenID Connect realm with name [x]".
+ * - authenticate (…/security-api-oidc-authenticate.html): `redirect_uri`, `state`, `nonce`,
+ *   optional `realm`; the state in the redirect must equal `state` (OpenIdConnectAuthenticator
+ *   validateState), the code is exchanged at the token endpoint with client_secret_basic and the
+ *   realm's own rp.redirect_uri — without PKCE, which Elasticsearch does not send
+ *   (elastic/elasticsearch#54582) — and the ID token is validated, nonce included. Answers
+ *   `username`, `access_token`, `refresh_token`, `expires_in`, `authentication`
+ *   (RestOpenIdConnectAuthenticateAction). Any failure is the 401 Elasticsearch answers a realm
+ *   that could not authenticate the token: "unable to authenticate user [<OIDC Token>] for action
+ *   [cluster:admin/xpack/security/oidc/authenticate]" (seen in elastic/elasticsearch#100783); the
+ *   stand-in keeps the realm's own reason in `failures` for the tests.
+ * - logout (…/security-api-oidc-logout.html): `token` (the parser's name; the page says
+ *   access_token) and optional `refresh_token`; both are invalidated; answers `redirect`, the
+ *   provider's end-session URL with id_token_hint, post_logout_redirect_uri and state, or null.
+ * Claims map to the user as the guide's "Claims mapping" says (principal required, groups, name,
+ * mail; every claim also as metadata `oidc(<claim>)`); role mappings are the subset `{roles,
+ * groups?}` of the rule DSL: a mapping without groups matches every user of the realm.
+ */
+import { randomBytes } from 'node:crypto';
+import * as client from 'openid-client';
+import { errorBody } from './responses.ts';
+import { authenticationOf, type TokenService } from './token-service.ts';
+import type { Answer } from './user-api.ts';
+import type { StandInUser } from './user-table.ts';
+
+/** `xpack.security.authc.realms.oidc.<name>` as far as the stand-in needs it. */
+export interface StandInOidcRealm {
+  readonly name: string;
+  /** `op.issuer`; the endpoints come from its discovery document. */
+  readonly issuer: string;
+  readonly clientId: string;
+  /** `rp.client_secret` (the keystore's). */
+  readonly clientSecret: string;
+  /** `rp.redirect_uri`: the facilitator's callback. */
+  readonly redirectUri: string;
+  /** `rp.post_logout_redirect_uri`; with it, logout answers the provider's end-session URL. */
+  readonly postLogoutRedirectUri?: string;
+  /** `rp.requested_scopes`; openid is always added. */
+  readonly requestedScopes?: readonly string[];
+  /** `claims.*`: which claim each user property comes from. */
+  readonly claims: { readonly principal: string; readonly groups?: string; readonly name?: string; readonly mail?: string };
+  readonly roleMappings?: ReadonlyArray<{ readonly roles: readonly string[]; readonly groups?: string }>;
+}
+
+const AUTHENTICATE_ACTION = 'cluster:admin/xpack/security/oidc/authenticate';
+const WWW_AUTHENTICATE = ['Basic realm="security" charset="UTF-8"', 'Bearer realm="security"', 'ApiKey'];
+const random = (): string => randomBytes(32).toString('base64url');
+
+/** The request body's string fields, or Elasticsearch's answer to unknown or mistyped ones (its ObjectParser's). */
+export function stringFields(parser: string, raw: unknown, allowed: readonly string[]): { fields: Record<string, string | undefined> } | { problem: Answer } {
+  const refuse = (reason: string): { problem: Answer } => ({ problem: { status: 400, body: errorBody(400, 'x_content_parse_exception', reason) } });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return refuse(`[1:1] [${parser}] expected an object`);
+  const fields: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!allowed.includes(key)) return refuse(`[1:2] [${parser}] unknown field [${key}]`);
+    if (value !== null && typeof value !== 'string') return refuse(`[1:2] [${parser}] failed to parse field [${key}]`);
+    fields[key] = value ?? undefined;
+  }
+  return { fields };
+}
+
+const validationFailed = (...problems: string[]): Answer => ({
+  status: 400,
+  body: errorBody(400, 'action_request_validation_exception', `Validation Failed: ${problems.map((p, i) => `${i + 1}: ${p};`).join('')}`),
+});
+
+/** Why a sign-in failed, worded as Elasticsearch's realm logs it where it can be. */
+function failureOf(err: unknown): string {
+  const { error, error_description: description } = err as { error?: unknown; error_description?: unknown };
+  // A token endpoint refusal, as OpenIdConnectAuthenticator words it.
+  if (typeof error === 'string') return `Failed to exchange code for Id Token. Code=[${error}], Description=[${String(description)}]`;
+  // openid-client says which check failed (the nonce claim, the issuer…) in the cause.
+  const cause = (err as Error).cause;
+  return `${(err as Error).message}${cause instanceof Error ? `: ${cause.message}` : ''}`;
+}
+
+/** The realms of the stand-in and the three APIs over them. */
+export class OidcRealms {
+  readonly #realms = new Map<string, StandInOidcRealm>();
+  readonly #configs = new Map<string, Promise<client.Configuration>>();
+  readonly #tokens: TokenService;
+  /** Why authenticate calls failed, newest last: what Elasticsearch writes to its log. */
+  readonly failures: string[] = [];
+
+  constructor(tokens: TokenService) {
+    this.#tokens = tokens;
+  }
+
+  add(realm: StandInOidcRealm): void {
+    this.#realms.set(realm.name, realm);
+    this.#configs.delete(realm.name);
+  }
+
+  #configOf(realm: StandInOidcRealm): Promise<client.Configuration> {
+    let config = this.#configs.get(realm.name);
+    if (!config) {
+      const insecure = realm.issuer.startsWith('http:') ? { execute: [client.allowInsecureRequests] } : {};
+      config = client.discovery(new URL(realm.issuer), realm.clientId, undefined, client.ClientSecretBasic(realm.clientSecret), insecure);
+      config.catch(() => this.#configs.delete(realm.name));
+      this.#configs.set(realm.name, config);
+    }
+    return config;
+  }
+
+  /** POST /_security/oidc/prepare. */
+  async prepare(raw: unknown): Promise<Answer> {
+    const parsed = stringFields('oidc_prepare_authentication', raw, ['realm', 'iss', 'login_hint', 'state', 'nonce']);
+    if ('problem' in parsed) return parsed.problem;
+    const { realm: name, iss, login_hint: loginHint } = parsed.fields;
+    if (!name && !iss) return validationFailed('one of [realm, issuer] must be provided');
+    if (name && iss) return validationFailed('only one of [realm, issuer] can be provided in the same request');
+    const realm = iss ? [...this.#realms.values()].find((r) => r.issuer === iss) : this.#realms.get(name as string);
+    if (!realm) {
+      const reason = iss ? `Cannot find OpenID Connect realm with issuer [${iss}]` : `Cannot find OpenID Connect realm with name [${name}]`;
+      return { status: 500, body: errorBody(500, 'security_exception', reason) };
+    }
+    const state = parsed.fields.state ?? random();
+    const nonce = parsed.fields.nonce ?? random();
+    const scope = [...new Set(['openid', ...(realm.requestedScopes ?? [])])].join(' ');
+    const redirect = client.buildAuthorizationUrl(await this.#configOf(realm), {
+      ...(iss && loginHint !== undefined && { login_hint: loginHint }),
+      scope,
+      response_type: 'code',
+      redirect_uri: realm.redirectUri,
+      state,
+      nonce,
+    });
+    return { status: 200, body: { redirect: redirect.href, state, nonce, realm: realm.name } };
+  }
+
+  /** POST /_security/oidc/authenticate, asked by `caller` (the facilitator). */
+  async authenticate(raw: unknown, caller: string): Promise<Answer> {
+    const parsed = stringFields('oidc_authn', raw, ['redirect_uri', 'state', 'nonce', 'realm']);
+    if ('problem' in parsed) return parsed.problem;
+    const { redirect_uri: redirectUri, state, nonce, realm: name } = parsed.fields;
+    const missing = [
+      ...(state ? [] : ['state parameter is missing']),
+      ...(nonce ? [] : ['nonce parameter is missing']),
+      ...(redirectUri ? [] : ['redirect_uri parameter is missing']),
+    ];
+    if (missing.length > 0) return validationFailed(...missing);
+    const realms = name ? [this.#realms.get(name)].filter((r) => r !== undefined) : [...this.#realms.values()];
+    for (const realm of realms) {
+      try {
+        return { status: 200, body: await this.#signIn(realm, redirectUri as string, state as string, nonce as string, caller) };
+      } catch (err) {
+        this.failures.push(`${realm.name}: ${failureOf(err)}`);
+      }
+    }
+    const reason = `unable to authenticate user [<OIDC Token>] for action [${AUTHENTICATE_ACTION}]`;
+    return { status: 401, body: errorBody(401, 'security_exception', reason, { header: { 'WWW-Authenticate': WWW_AUTHENTICATE } }) };
+  }
+
+  async #signIn(realm: StandInOidcRealm, redirectUri: string, state: string, nonce: string, caller: string): Promise<Record<string, unknown>> {
+    const given = new URL(redirectUri);
+    if (given.searchParams.has('error')) throw new Error(`OpenID Connect Provider response indicates authentication failure Code=[${given.searchParams.get('error')}]`);
+    const returned = given.searchParams.get('state');
+    if (returned === null) throw new Error('Failed to validate the response, the response did not contain a state parameter');
+    if (returned !== state) throw new Error(`Invalid state parameter [${returned}], while [${state}] was expected`);
+    // The code goes to the token endpoint with the realm's own rp.redirect_uri, whatever URL the facilitator sent.
+    const current = new URL(realm.redirectUri);
+    current.search = given.search;
+    const tokens = await client.authorizationCodeGrant(await this.#configOf(realm), current, { expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    const claims = tokens.claims() as Record<string, unknown>;
+    const user = this.#userOf(realm, claims);
+    const owner = { user, realm: { name: realm.name, type: 'oidc' }, idToken: tokens.id_token as string, client: caller };
+    return { username: user.username, ...this.#tokens.issue(owner), authentication: authenticationOf(owner, 'realm') };
+  }
+
+  #userOf(realm: StandInOidcRealm, claims: Record<string, unknown>): StandInUser {
+    const values = (claim: string | undefined): string[] => {
+      const value = claim === undefined ? undefined : claims[claim];
+      return typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    };
+    const principal = values(realm.claims.principal)[0];
+    if (!principal) throw new Error(`claims.principal [${realm.claims.principal}] not found in the claims`);
+    const groups = values(realm.claims.groups);
+    const roles = new Set<string>();
+    for (const mapping of realm.roleMappings ?? []) if (mapping.groups === undefined || groups.includes(mapping.groups)) mapping.roles.forEach((r) => roles.add(r));
+    const metadata: Record<string, unknown> = {};
+    // Dates (exp, iat, auth_time) are left out of the metadata, as the realm filters them.
+    for (const [key, value] of Object.entries(claims)) if (!['exp', 'iat', 'auth_time', 'nbf'].includes(key)) metadata[`oidc(${key})`] = value;
+    return { username: principal, roles: [...roles], full_name: values(realm.claims.name)[0] ?? null, email: values(realm.claims.mail)[0] ?? null, metadata, enabled: true };
+  }
+
+  /** POST /_security/oidc/logout. */
+  async logout(raw: unknown): Promise<Answer> {
+    const parsed = stringFields('oidc_logout', raw, ['token', 'refresh_token']);
+    if ('problem' in parsed) return parsed.problem;
+    const { token, refresh_token: refreshToken } = parsed.fields;
+    if (!token) return validationFailed('token is missing');
+    if (refreshToken !== undefined && !this.#tokens.invalidateRefresh(refreshToken)) {
+      return { status: 400, body: errorBody(400, 'security_exception', 'invalid_grant', { header: { error_description: 'could not invalidate the requested token' } }) };
+    }
+    const owner = this.#tokens.owner(token);
+    if (typeof owner === 'string') {
+      return { status: 401, body: errorBody(401, 'security_exception', owner === 'expired' ? 'token expired' : 'token malformed') };
+    }
+    this.#tokens.invalidateAccess(token);
+    const realm = this.#realms.get(owner.realm.name);
+    const endSession = realm?.postLogoutRedirectUri === undefined ? undefined : (await this.#configOf(realm)).serverMetadata().end_session_endpoint;
+    if (!realm?.postLogoutRedirectUri || !endSession) return { status: 200, body: { redirect: null } };
+    const url = new URL(endSession);
+    url.searchParams.set('id_token_hint', owner.idToken);
+    url.searchParams.set('post_logout_redirect_uri', realm.postLogoutRedirectUri);
+    url.searchParams.set('state', random());
+    return { status: 200, body: { redirect: url.href } };
+  }
+}
