@@ -149,6 +149,16 @@ describe('sign-in through the Elasticsearch OpenID Connect realm', () => {
     assert.equal((await gone.request('/oauth2/start?rd=/')).status, 502);
   });
 
+  it("with GATEHOUSE_ELASTICSEARCH_OIDC_ISSUER, prepare names the provider's issuer and Elasticsearch picks the realm", async () => {
+    const byIssuer = await h.another({ GATEHOUSE_ELASTICSEARCH_OIDC_REALM: '', GATEHOUSE_ELASTICSEARCH_OIDC_ISSUER: h.idp.issuer });
+    const start = await byIssuer.request('/oauth2/start?rd=/');
+    assert.equal(start.status, 302);
+    const location = new URL(String(start.headers.location));
+    assert.equal(`${location.origin}${location.pathname}`, `${h.idp.issuer}/auth`);
+    assert.equal(location.searchParams.get('client_id'), 'elasticsearch-rp');
+    assert.ok(start.setCookies.some((c) => c.startsWith(`gatehouse_login_${location.searchParams.get('state')?.slice(0, 16)}=`)));
+  });
+
   it('no token or password reaches a log line', () => {
     const text = JSON.stringify(h.logs);
     assert.ok(!/Bearer [A-Za-z0-9+/=]{20}/.test(text));
