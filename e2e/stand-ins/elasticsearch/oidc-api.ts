@@ -7,8 +7,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { OidcRealms } from './oidc-realm.ts';
-import { stringFields } from './oidc-realm.ts';
-import { readJson } from './requests.ts';
+import { readJson, stringFields } from './requests.ts';
 import { errorBody } from './responses.ts';
 import type { TokenService } from './token-service.ts';
 import type { Answer } from './user-api.ts';

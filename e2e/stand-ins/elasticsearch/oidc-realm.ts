@@ -26,6 +26,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
+import { stringFields } from './requests.ts';
 import { errorBody } from './responses.ts';
 import { authenticationOf, type TokenService } from './token-service.ts';
 import type { Answer } from './user-api.ts';
@@ -53,19 +54,6 @@ export interface StandInOidcRealm {
 const AUTHENTICATE_ACTION = 'cluster:admin/xpack/security/oidc/authenticate';
 const WWW_AUTHENTICATE = ['Basic realm="security" charset="UTF-8"', 'Bearer realm="security"', 'ApiKey'];
 const random = (): string => randomBytes(32).toString('base64url');
-
-/** The request body's string fields, or Elasticsearch's answer to unknown or mistyped ones (its ObjectParser's). */
-export function stringFields(parser: string, raw: unknown, allowed: readonly string[]): { fields: Record<string, string | undefined> } | { problem: Answer } {
-  const refuse = (reason: string): { problem: Answer } => ({ problem: { status: 400, body: errorBody(400, 'x_content_parse_exception', reason) } });
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return refuse(`[1:1] [${parser}] expected an object`);
-  const fields: Record<string, string | undefined> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    if (!allowed.includes(key)) return refuse(`[1:2] [${parser}] unknown field [${key}]`);
-    if (value !== null && typeof value !== 'string') return refuse(`[1:2] [${parser}] failed to parse field [${key}]`);
-    fields[key] = value ?? undefined;
-  }
-  return { fields };
-}
 
 const validationFailed = (...problems: string[]): Answer => ({
   status: 400,

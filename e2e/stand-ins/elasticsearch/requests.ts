@@ -1,7 +1,8 @@
 /**
  * How the Elasticsearch stand-in (not Elasticsearch) reads requests: Basic credentials split at
- * the first colon as the realms split them, and JSON bodies with the content-type check and the
- * answers Elasticsearch gives for a missing type or a body that does not parse.
+ * the first colon as the realms split them, JSON bodies with the content-type check and the
+ * answers Elasticsearch gives for a missing type or a body that does not parse, and the string
+ * fields of a body as Elasticsearch's ObjectParser takes them.
  */
 import type { IncomingMessage } from 'node:http';
 import { errorBody } from './responses.ts';
@@ -39,3 +40,15 @@ export async function readJson(req: IncomingMessage): Promise<{ value: unknown }
   }
 }
 
+/** The request body's string fields, or Elasticsearch's answer to unknown or mistyped ones (its ObjectParser's). */
+export function stringFields(parser: string, raw: unknown, allowed: readonly string[]): { fields: Record<string, string | undefined> } | { problem: Answer } {
+  const refuse = (reason: string): { problem: Answer } => ({ problem: { status: 400, body: errorBody(400, 'x_content_parse_exception', reason) } });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return refuse(`[1:1] [${parser}] expected an object`);
+  const fields: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (!allowed.includes(key)) return refuse(`[1:2] [${parser}] unknown field [${key}]`);
+    if (value !== null && typeof value !== 'string') return refuse(`[1:2] [${parser}] failed to parse field [${key}]`);
+    fields[key] = value ?? undefined;
+  }
+  return { fields };
+}
