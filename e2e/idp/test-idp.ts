@@ -39,6 +39,15 @@ export interface TestIdp {
   counters: TestIdpCounters;
   /** While `down` is true every request is answered 503, as from an IdP that is out of service. */
   setDown(down: boolean): void;
+  /** Closes the listener and cuts every connection, as when the provider's pods are gone. */
+  stopListening(): Promise<void>;
+  /** Listens again on the same port after {@link TestIdp.stopListening}; sessions and grants are kept. */
+  listen(): Promise<void>;
+  /**
+   * Signs with a new key from now on, listed first in the JWKS; the old keys stay listed for the
+   * tokens already issued, and sessions and grants are kept. Returns the new key's kid.
+   */
+  rotateSigningKey(): string;
   close(): Promise<void>;
 }
 
@@ -59,17 +68,15 @@ export async function startTestIdp(options: StartTestIdpOptions): Promise<TestId
   if (address === null || typeof address === 'string') throw new Error('test IdP has no port');
   const issuer = `http://${host}:${address.port}`;
 
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'test-idp-rs256', use: 'sig', alg: 'RS256' };
-  const provider = new Provider(
-    issuer,
-    buildProviderConfiguration({
-      clients: options.clients,
-      users,
-      accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
-      signingKey,
-    }),
-  );
+  const newSigningKey = (kid: string) => ({ ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' });
+  const signingKey = newSigningKey('test-idp-rs256');
+  const signingKeys = [signingKey];
+  const configuration = buildProviderConfiguration({
+    clients: options.clients,
+    users,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
+    signingKey,
+  });
 
   const counters: TestIdpCounters = { tokenRequests: 0, authorizationCodeGrants: 0, refreshGrants: 0 };
   // Both events fire before the response is written, so a client never sees a stale count.
@@ -78,10 +85,13 @@ export async function startTestIdp(options: StartTestIdpOptions): Promise<TestId
     if (grantType === 'authorization_code') counters.authorizationCodeGrants++;
     if (grantType === 'refresh_token') counters.refreshGrants++;
   };
-  provider.on('grant.success', countGrant);
-  provider.on('grant.error', countGrant);
-
-  const callback = provider.callback();
+  const counting = (created: Provider): Provider => {
+    created.on('grant.success', countGrant);
+    created.on('grant.error', countGrant);
+    return created;
+  };
+  let provider = counting(new Provider(issuer, configuration));
+  let callback = provider.callback();
   let down = false;
   server.on('request', (req, res) => {
     if (down) {
@@ -104,6 +114,24 @@ export async function startTestIdp(options: StartTestIdpOptions): Promise<TestId
     counters,
     setDown: (value) => {
       down = value;
+    },
+    stopListening: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    listen: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(address.port, host, () => resolve());
+      }),
+    rotateSigningKey() {
+      const next = newSigningKey(`test-idp-rs256-${signingKeys.length + 1}`);
+      signingKeys.unshift(next);
+      // The same adapter and cookie keys: a new Provider over the same state, signing with the new key.
+      provider = counting(new Provider(issuer, { ...configuration, jwks: { keys: [...signingKeys] } }));
+      callback = provider.callback();
+      return next.kid;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -21,9 +21,20 @@ export interface LogoutTokenContext {
   readonly algorithms: readonly string[] | undefined;
 }
 
-/** A remote JWKS with a bounded fetch time, for the discovered jwks_uri, fetched through the provider's dispatcher. */
-export function remoteJwks(jwksUri: string, timeoutMs: number, fetchJwks: OutboundFetch): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs, [customFetch]: fetchJwks });
+/**
+ * After a fetch, an unknown `kid` in a logout token fetches the key set again only after this
+ * long: a rotated key is picked up at once, and a stream of forged kids costs at most one fetch a
+ * second.
+ */
+export const KEY_REFETCH_COOLDOWN_MS = 1000;
+
+/**
+ * A remote JWKS with a bounded fetch time, for the discovered jwks_uri, fetched through the
+ * provider's dispatcher.
+ * @param cooldownMs - how soon after a fetch an unknown kid may fetch again
+ */
+export function remoteJwks(jwksUri: string, timeoutMs: number, fetchJwks: OutboundFetch, cooldownMs = KEY_REFETCH_COOLDOWN_MS): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs, cooldownDuration: cooldownMs, [customFetch]: fetchJwks });
 }
 
 function optionalString(value: unknown, name: string): string | undefined {

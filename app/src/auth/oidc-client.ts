@@ -2,9 +2,13 @@
  * The IdentityProvider over openid-client: discovery in the background with retries (readiness
  * waits for it), the authorization-code flow with PKCE, and ID token validation including the
  * JWS signature against the provider's JWKS. openid-client errors are translated to AppErrors here.
+ * The signature is checked here with jose rather than by openid-client, whose key cache refuses a
+ * new key for a minute after each download: a provider that rotates its signing key would
+ * otherwise fail every sign-in and refresh for up to a minute.
  * Every call goes through the provider's dispatcher (CA bundle, timeouts, egress proxy), which logs
  * each failed call with its URL and cause.
  */
+import { compactVerify, errors as joseErrors } from 'jose';
 import * as oidc from 'openid-client';
 import type { OidcSettings } from '../config/config.ts';
 import { AppError } from '../errors.ts';
@@ -61,11 +65,29 @@ export function createOidcClient(
 ): IdentityProvider {
   let configuration: oidc.Configuration | undefined;
   let jwks: ReturnType<typeof remoteJwks> | undefined;
+  // ID tokens come straight from the token endpoint, so their kid is the provider's own: an unknown
+  // one always fetches the key set again. Logout tokens are posted by anyone, so theirs waits.
+  let idTokenKeys: ReturnType<typeof remoteJwks> | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let closed = false;
   const timeoutSeconds = Math.max(1, Math.ceil(settings.timeoutMs / 1000));
   const discoveryFetch = outbound.fetch('discovery');
   const discoveryTarget = loggableUrl(discoveryUrl(settings.issuerUrl));
+
+  /**
+   * Checks the ID token's signature against the JWKS even though it arrives over the token
+   * endpoint; openid-client has already checked its claims and its alg.
+   */
+  const verifySignature = async (idToken: string, algorithms: string[] | undefined): Promise<void> => {
+    if (!idTokenKeys) throw new AppError('LOGIN_TOKEN_INVALID', 'the provider publishes no jwks_uri to check the ID token with');
+    try {
+      await compactVerify(idToken, idTokenKeys, algorithms ? { algorithms } : {});
+    } catch (err) {
+      // A key set that cannot be fetched is the provider's outage; anything else is the token.
+      const tokenFault = err instanceof joseErrors.JOSEError && !(err instanceof joseErrors.JWKSTimeout);
+      throw new AppError(tokenFault ? 'LOGIN_TOKEN_INVALID' : 'IDP_UNAVAILABLE', `ID token signature: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
+  };
 
   const timed = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
     const end = metrics.idpDuration.startTimer({ operation });
@@ -95,8 +117,6 @@ export function createOidcClient(
           },
         ),
       );
-      // Check the ID token's signature against the JWKS even though it arrives over the token endpoint.
-      oidc.enableNonRepudiationChecks(found);
       const metadata = found.serverMetadata();
       // Later calls share the Configuration's fetch; the URL tells the log which call it was.
       found[oidc.customFetch] = outbound.fetch((url) =>
@@ -104,6 +124,7 @@ export function createOidcClient(
       );
       const jwksUri = metadata.jwks_uri;
       jwks = jwksUri ? remoteJwks(jwksUri, settings.timeoutMs, outbound.fetch('jwks')) : undefined;
+      idTokenKeys = jwksUri ? remoteJwks(jwksUri, settings.timeoutMs, outbound.fetch('jwks'), 0) : undefined;
       configuration = found;
       logger.info({ issuer: found.serverMetadata().issuer }, 'OpenID Provider discovery loaded');
     } catch (err) {
@@ -162,6 +183,7 @@ export function createOidcClient(
         );
         const claims = tokens.claims();
         if (!claims || !tokens.id_token) throw new AppError('LOGIN_TOKEN_INVALID', 'token response has no ID token');
+        await verifySignature(tokens.id_token, current.serverMetadata().id_token_signing_alg_values_supported);
         return {
           claims: claims as Record<string, unknown>,
           idToken: tokens.id_token,
@@ -177,6 +199,7 @@ export function createOidcClient(
       const current = ready();
       try {
         const tokens = await timed('refresh', () => oidc.refreshTokenGrant(current, refreshToken));
+        if (tokens.id_token) await verifySignature(tokens.id_token, current.serverMetadata().id_token_signing_alg_values_supported);
         return {
           claims: tokens.claims() as Record<string, unknown> | undefined,
           idToken: tokens.id_token ?? '',
