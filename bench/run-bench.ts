@@ -81,9 +81,9 @@ async function gatehouseTarget(
 const best = (runs: WrkResult[]): WrkResult => runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
 
 async function main(): Promise<void> {
-  const [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort, barePort] = await freePorts(5);
+  const [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort, barePort, assertionPort] = await freePorts(6);
   const secret = randomBytes(16).toString('hex');
-  const redirectUris = [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort].map((p) => `http://127.0.0.1:${p}/oauth2/callback`);
+  const redirectUris = [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort, assertionPort].map((p) => `http://127.0.0.1:${p}/oauth2/callback`);
   const idp = await startTestIdp({ clients: [{ clientId: 'gatehouse', clientSecret: secret, redirectUris }] });
   const redis = await startRedisServer({ extraArgs: [] });
   const children: ChildProcess[] = [];
@@ -100,6 +100,11 @@ async function main(): Promise<void> {
       await gatehouseTarget('gatehouse /oauth2/forward-auth, memory store', 0.5, idp, secret, forwardAuthPort as number, { GATEHOUSE_TRUSTED_PROXY_SOURCES: '127.0.0.1/32' }, children, {
         path: '/oauth2/forward-auth?allowed_groups=admins',
         headers: { 'x-forwarded-method': 'GET', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com', 'x-forwarded-uri': '/dashboard?tab=1', 'x-forwarded-for': '192.0.2.7', accept: 'text/html' },
+      }),
+      // Every 200 carries a signed assertion; one per session, route, method and host is reused for 30 s.
+      await gatehouseTarget('gatehouse /oauth2/auth, memory store, GATEHOUSE_ASSERTION=on', 0.45, idp, secret, assertionPort as number, { GATEHOUSE_ASSERTION: 'on' }, children, {
+        path: '/oauth2/auth?allowed_groups=admins',
+        headers: { 'x-original-url': 'https://app.example.com/dashboard?tab=1', 'x-original-method': 'GET' },
       }),
       await gatehouseTarget('gatehouse /oauth2/auth, Redis store', 0.4, idp, secret, redisPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url }, children),
       // Every check a Redis round trip: what a session sees when its checks are more than 1 s apart.

@@ -23,6 +23,7 @@ import { createSidecar, type Sidecar } from './proxies/sidecar/create-sidecar.ts
 import { createBackchannelLogoutRoute } from './routes/backchannel-logout.ts';
 import { createErrorPageRoute } from './routes/error-page.ts';
 import { createHealthRoutes } from './routes/health.ts';
+import { createJwksRoute } from './routes/jwks.ts';
 import { createRealmSignInRoutes } from './routes/realm-sign-in.ts';
 import { createRealmSignOutRoute } from './routes/realm-sign-out.ts';
 import { createSignInRoutes } from './routes/sign-in.ts';
@@ -54,6 +55,8 @@ export function buildApp(deps: AppDeps): MainListener {
   const extAuthz = serveCheck(deps, createExtAuthzAdapter(deps), pipeline);
   const health = createHealthRoutes(deps);
   const { metrics, config } = deps;
+  // In sidecar mode the app fetches the assertion keys from gatehouse's own port.
+  const ownsJwks = deps.assertionKeys !== undefined;
 
   const web = express();
   web.disable('x-powered-by');
@@ -75,6 +78,8 @@ export function buildApp(deps: AppDeps): MainListener {
   // Probes first: they must answer even when everything behind them is unwell.
   web.get(ROUTES.healthz, health.healthz);
   web.get(ROUTES.readyz, health.readyz);
+  // Public keys, cacheable for a minute: before the no-store pages below.
+  if (deps.assertionKeys) web.get(ROUTES.jwks, createJwksRoute(deps.assertionKeys));
 
   // Sign-in pages are per user and must never be cached by a proxy.
   web.use((_req: Request, res: Response, next: NextFunction) => {
@@ -115,7 +120,7 @@ export function buildApp(deps: AppDeps): MainListener {
     else if (isPath(url, ROUTES.forwardAuth) && (req.method === 'GET' || req.method === 'HEAD')) forwardAuth(req, res);
     else if (isExtAuthzPath(url)) extAuthz(req, res);
     // Every proxy endpoint is under /oauth2/, so asking here leaves the hot path as it is.
-    else if (sidecar && !isOwnPath(url)) sidecar.request(req, res);
+    else if (sidecar && !isOwnPath(url) && !(ownsJwks && isPath(url, ROUTES.jwks))) sidecar.request(req, res);
     else web(req, res);
   };
   return sidecar ? Object.assign(listener, { sidecar }) : listener;

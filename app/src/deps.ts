@@ -1,4 +1,5 @@
 /** Everything the routes need, built once in main.ts and passed down. */
+import type { AssertionKeys } from './assertion/assertion-keys.ts';
 import type { IdentityProvider } from './auth/identity-provider.ts';
 import type { BackendParts } from './backends/answer-backend.ts';
 import type { Config } from './config/config.ts';
@@ -47,6 +48,8 @@ export interface AppDeps {
   /** The outbound HTTP stack: the provider's and Elasticsearch's dispatchers. */
   readonly outbound: Outbound;
   readonly lifecycle: Lifecycle;
+  /** The keys of signed identity assertions; set when GATEHOUSE_ASSERTION is on. */
+  readonly assertionKeys?: AssertionKeys | undefined;
   /** The clock, for tests. */
   readonly now: () => number;
 }

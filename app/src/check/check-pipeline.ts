@@ -6,6 +6,7 @@
  * decision here reads X-Forwarded-*, X-Request-ID or Host.
  */
 import type { IncomingMessage } from 'node:http';
+import { createAssertionStamper } from '../assertion/assertion-stamper.ts';
 import { createBackendAnswerer, type BackendKind } from '../backends/answer-backend.ts';
 import type { AppDeps } from '../deps.ts';
 import { isHeaderSafe } from '../identity/headers/build-headers.ts';
@@ -34,6 +35,8 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
   const authorizationSource = config.upstreamHeaders.authorization;
   const sendAccessToken = config.upstreamHeaders.accessToken;
   const sendsTokens = authorizationSource !== 'none' || sendAccessToken;
+  // Undefined when the assertion is off: the allow path then does no assertion work at all.
+  const stamp = config.assertion && deps.assertionKeys ? createAssertionStamper(config.assertion, deps.assertionKeys, deps) : undefined;
 
   const tokenHeaders = (record: SessionRecord, backend: BackendKind): string[] => {
     const headers: string[] = [];
@@ -91,7 +94,11 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
       return { kind: 'error', status: extra.status, user, reasons: [extra.reason], err: new Error(extra.detail) };
     }
     const withTokens = record !== undefined && sendsTokens;
-    const identityHeaders = withSourceHeader(view.headers, who.source);
+    let identityHeaders = withSourceHeader(view.headers, who.source);
+    if (stamp !== undefined) {
+      const stamped = stamp(identityHeaders, { identity, roles: view.roles }, route.assertionAudience, req, request);
+      identityHeaders = stamped instanceof Promise ? await stamped : stamped;
+    }
     const headers =
       withTokens || extra.headers.length > 0
         ? [...identityHeaders, ...(withTokens ? tokenHeaders(record, backend) : []), ...extra.headers]

@@ -153,6 +153,8 @@ export interface Config {
   readonly proxies: ProxySettings;
   /** Set in sidecar mode only. */
   readonly sidecar: SidecarSettings | undefined;
+  /** Set when GATEHOUSE_ASSERTION is on: allowed checks carry a signed identity assertion. */
+  readonly assertion: import('./validate-assertion.ts').AssertionSettings | undefined;
   /** GATEHOUSE_SHOW_DENIAL_DETAILS: the denied page says what the route requires. */
   readonly showDenialDetails: boolean;
   /** GATEHOUSE_AUDIT_LOG: where security events go as JSON lines. */

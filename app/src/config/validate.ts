@@ -3,6 +3,7 @@
  * to `problems` naming its variable; nothing throws here so that every problem is reported at once.
  */
 import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
+import { validateAssertion } from './validate-assertion.ts';
 import { validateAudit } from './validate-audit.ts';
 import { validateBackend } from './validate-backend.ts';
 import { validatePasswordSources } from './validate-basic.ts';
@@ -98,6 +99,7 @@ export function validateCrossField(
   const clientCertificates = validateClientCert(env, file, provider.identitySources.includes('certificate'), problems);
   const serviceAccount = validateServiceAccount(env, provider.identitySources.includes('serviceaccount'), problems);
   const sidecar = validateSidecar(env, file, { backend, identitySources: provider.identitySources }, problems);
+  const assertion = validateAssertion(env, proxies.signinUrl ?? provider.login?.redirectUrl, problems);
   const audit = validateAudit(env, problems);
   const domain = env.GATEHOUSE_COOKIE_DOMAIN.trim() || undefined;
   const secure = env.GATEHOUSE_COOKIE_SECURE;
@@ -128,6 +130,7 @@ export function validateCrossField(
     outbound,
     proxies,
     sidecar,
+    assertion,
     audit,
     showDenialDetails: env.GATEHOUSE_SHOW_DENIAL_DETAILS,
     cookie: {

@@ -17,4 +17,6 @@ export const ROUTES = Object.freeze({
   healthz: '/healthz',
   readyz: '/readyz',
   metrics: '/metrics',
+  /** The public keys of X-Gatehouse-Assertion, when assertions are on. */
+  jwks: '/.well-known/jwks.json',
 });

@@ -21,6 +21,8 @@ export interface RoutePolicy {
   readonly backend: BackendKind | undefined;
   /** The identity sources this route accepts; undefined for every configured one. */
   readonly sources: ReadonlySet<SourceName> | undefined;
+  /** `assertion_audience=`: the `aud` of the route's signed assertions; undefined: the original host. */
+  readonly assertionAudience: string | undefined;
 }
 
 /** What the parser checks route keys against. */
@@ -70,10 +72,23 @@ function parseSources(value: string, configured: readonly SourceName[]): Readonl
   return new Set(names as SourceName[]);
 }
 
+/** An audience an upstream can name in its verifier: printable, without spaces, at most 256 characters. */
+function parseAudience(value: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    throw new PolicyQueryError('assertion_audience is not valid percent-encoding');
+  }
+  if (!/^[\x21-\x7e]{1,256}$/.test(decoded)) throw new PolicyQueryError('assertion_audience must be 1 to 256 visible ASCII characters');
+  return decoded;
+}
+
 function parseRoutePolicy(rawQuery: string, policies: ReadonlyMap<string, NamedPolicy>, options: RouteOptions): RoutePolicy {
   const pairs = rawQuery === '' ? [] : rawQuery.split('&');
   const backendValue = takeKey(pairs, 'backend');
   const sourcesValue = takeKey(pairs, 'sources');
+  const audienceValue = takeKey(pairs, 'assertion_audience');
   let backend: BackendKind | undefined;
   if (backendValue !== undefined) {
     if (!BACKENDS.includes(backendValue as BackendKind)) throw new PolicyQueryError(`backend must be one of ${BACKENDS.join(', ')}`);
@@ -81,7 +96,8 @@ function parseRoutePolicy(rawQuery: string, policies: ReadonlyMap<string, NamedP
     backend = backendValue as BackendKind;
   }
   const sources = sourcesValue === undefined ? undefined : parseSources(sourcesValue, options.sources);
-  return Object.freeze({ query: parseExtendedQuery(pairs.join('&'), policies), backend, sources });
+  const assertionAudience = audienceValue === undefined ? undefined : parseAudience(audienceValue);
+  return Object.freeze({ query: parseExtendedQuery(pairs.join('&'), policies), backend, sources, assertionAudience });
 }
 
 /**

@@ -7,6 +7,7 @@
  * left-out headers with empty values; Envoy is told to remove them from the request
  * (`x-envoy-auth-headers-to-remove`, honoured by its HTTP ext_authz filter).
  */
+import { ASSERTION_HEADER } from '../assertion/assertion-header.ts';
 import type { IdentityConfig } from '../identity/identity-config.ts';
 import { SOURCE_HEADER } from '../check/source-header.ts';
 import type { AdapterDeps } from './proxy-adapter.ts';
@@ -26,6 +27,8 @@ function ownedNames(deps: AdapterDeps, identity: IdentityConfig): string[] {
   const { headers } = identity;
   const claims = headers.format === 'combined' ? [headers.combinedHeader] : headers.claims.map((c) => c.name);
   const tokens = deps.config.upstreamHeaders.accessToken ? ['X-Auth-Request-Access-Token'] : [];
+  // An upstream that verifies assertions rejects a forged one; one that only reads it must never see it.
+  if (deps.config.assertion) tokens.push(ASSERTION_HEADER);
   // The EventStoreDB header names who the database trusts: a client's copy must never pass.
   return [...BASE, ...claims, ...tokens, deps.config.backend.eventstoreHeader];
 }

@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { buildApp, buildMetricsApp } from '../app.ts';
+import { createAssertionKeys } from '../assertion/assertion-keys.ts';
 import { createBackends } from '../backends/create-backends.ts';
 import { createNoIdentityProvider } from '../auth/no-identity-provider.ts';
 import { createOidcClient } from '../auth/oidc-client.ts';
@@ -107,6 +108,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         onRefused: (reason) => audit.record({ event: 'key_rotation', outcome: 'failure', reason }),
       })
     : () => {};
+  const assertionKeys = config.assertion
+    ? await createAssertionKeys(config.assertion, { logger, now, ...(options.keyFilePollMs === undefined ? {} : { pollMs: options.keyFilePollMs }) })
+    : undefined;
+  if (config.assertion && config.assertion.keyFile === undefined) {
+    logger.warn('GATEHOUSE_ASSERTION_KEY_FILE is not set: assertions are signed with a key made for this process, which other replicas neither use nor publish; give every replica the same key file');
+  }
   const identity = createIdentitySettings(config.identity, {
     file: config.configFile,
     read: config.rereadConfigFile,
@@ -135,6 +142,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     attempts: createAttemptLimiter(config, now),
     lifecycle,
     now,
+    assertionKeys,
   };
   const app = buildApp(deps);
   // Sidecar mode brings its own client timeouts (uploads can outlast 30 s) and WebSocket upgrades.
@@ -153,6 +161,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     stop() {
       stopWatchingKeys();
+      assertionKeys?.close();
       identity.close();
       stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(async () => {
         await backends.close().catch(() => {});

@@ -4,11 +4,12 @@
  * Transfer-Encoding, Upgrade, Proxy-Authenticate, Proxy-Authorization, Trailer); so does every
  * client copy of a header gatehouse vouches for (all of X-Auth-Request-*, the configured claim
  * headers, the backends' headers, Authorization where gatehouse sets it) and of the trusted-proxy
- * and trusted-header secrets; gatehouse's own cookies are cut out of Cookie; X-Forwarded-For,
- * -Proto and -Host and X-Request-ID are set; the identity headers are added last. Toward the
- * client: the app's hop-by-hop headers go.
+ * and trusted-header secrets and of X-Gatehouse-Assertion; gatehouse's own cookies are cut out of
+ * Cookie; X-Forwarded-For, -Proto and -Host and X-Request-ID are set; the identity headers are
+ * added last. Toward the client: the app's hop-by-hop headers go.
  */
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { ASSERTION_HEADER } from '../../assertion/assertion-header.ts';
 import { TRUSTED_AUTH_HEADER_NAMES } from '../../backends/eventstore/trusted-header.ts';
 import type { Config } from '../../config/config.ts';
 import type { IdentityConfig } from '../../identity/identity-config.ts';
@@ -69,7 +70,7 @@ export function createUpstreamHeaders(
   config: Partial<Pick<Config, 'clientCertificates'>> & Pick<Config, 'proxies' | 'trustedHeaders' | 'upstreamHeaders' | 'cookie'>,
   currentIdentity: () => Pick<IdentityConfig, 'headers'>,
 ): UpstreamHeaders {
-  const always = new Set([...HOP_BY_HOP, ...REPLACED, ...TRUSTED_AUTH_HEADER_NAMES.map((name) => name.toLowerCase())]);
+  const always = new Set([...HOP_BY_HOP, ...REPLACED, ASSERTION_HEADER.toLowerCase(), ...TRUSTED_AUTH_HEADER_NAMES.map((name) => name.toLowerCase())]);
   // Secrets meant for gatehouse alone never reach the app.
   if (config.proxies.trust.secret) always.add(config.proxies.trust.secret.header.toLowerCase());
   if (config.trustedHeaders?.secret) always.add(config.trustedHeaders.secret.header.toLowerCase());
