@@ -10,9 +10,12 @@ variable). Non-secret settings go into the ConfigMap; secrets are mounted as fil
 {{/* Non-secret settings, a YAML map of variable name to string value (the ConfigMap's env keys). */}}
 {{- define "gatehouse.settings" -}}
 {{- $v := .Values }}
+{{- /* ldap and htpasswd alone are named by GATEHOUSE_IDENTITY_SOURCES; the provider variable knows only the others. */}}
+{{- if not (has $v.authProvider (list "ldap" "htpasswd")) }}
 GATEHOUSE_AUTH_PROVIDER: {{ $v.authProvider | quote }}
+{{- end }}
 {{- /* Signing in through Elasticsearch's realm, gatehouse needs no provider of its own. */}}
-{{- if and (ne $v.authProvider "authelia") (or (not (include "gatehouse.realmSignIn" .)) $v.oidc.issuerUrl) }}
+{{- if and (has $v.authProvider (list "login" "oidc")) (or (not (include "gatehouse.realmSignIn" .)) $v.oidc.issuerUrl) }}
 GATEHOUSE_OIDC_ISSUER_URL: {{ $v.oidc.issuerUrl | quote }}
 GATEHOUSE_OIDC_CLIENT_ID: {{ $v.oidc.clientId | quote }}
 GATEHOUSE_OIDC_SCOPES: {{ $v.oidc.scopes | quote }}
@@ -26,7 +29,7 @@ GATEHOUSE_POST_LOGOUT_REDIRECT_URL: {{ . | quote }}
 {{- end }}
 {{- else if eq $v.authProvider "oidc" }}
 GATEHOUSE_BEARER_VALIDATION: {{ $v.bearer.validation | quote }}
-{{- else }}
+{{- else if eq $v.authProvider "authelia" }}
 {{- $t := $v.trustedHeaders }}
 GATEHOUSE_TRUSTED_HEADER_USER: {{ $t.user | quote }}
 GATEHOUSE_TRUSTED_HEADER_GROUPS: {{ $t.groups | quote }}
@@ -45,11 +48,38 @@ GATEHOUSE_KUBERNETES_TIMEOUT: {{ .timeout | quote }}
 {{- end }}
 {{- end }}
 {{- /* The primary source first, as GATEHOUSE_AUTH_PROVIDER names it, then the ones added beside it (ServiceAccount tokens are routed by their issuer). */}}
-{{- $sources := list (get (dict "login" "session" "oidc" "bearer" "authelia" "trusted-headers") $v.authProvider) }}
+{{- $sources := list (get (dict "login" "session" "oidc" "bearer" "authelia" "trusted-headers" "ldap" "ldap" "htpasswd" "htpasswd") $v.authProvider) }}
 {{- if $v.serviceAccountTokens.enabled }}{{ $sources = append $sources "serviceaccount" }}{{ end }}
 {{- if $v.clientCertificates.enabled }}{{ $sources = append $sources "certificate" }}{{ end }}
-{{- if gt (len $sources) 1 }}
+{{- if and $v.ldap.enabled (ne $v.authProvider "ldap") }}{{ $sources = append $sources "ldap" }}{{ end }}
+{{- if and $v.htpasswd.enabled (ne $v.authProvider "htpasswd") }}{{ $sources = append $sources "htpasswd" }}{{ end }}
+{{- if or (gt (len $sources) 1) (has $v.authProvider (list "ldap" "htpasswd")) }}
 GATEHOUSE_IDENTITY_SOURCES: {{ join "," $sources | quote }}
+{{- end }}
+{{- if or (include "gatehouse.usesLdap" .) (include "gatehouse.usesHtpasswd" .) }}
+{{- with $v.basicAuth }}
+GATEHOUSE_BASIC_REALM: {{ .realm | quote }}
+GATEHOUSE_BASIC_MAX_FAILURES_PER_USER: {{ .maxFailuresPerUser | toString | quote }}
+GATEHOUSE_BASIC_MAX_FAILURES_PER_CLIENT: {{ .maxFailuresPerClient | toString | quote }}
+GATEHOUSE_BASIC_FAILURE_WINDOW: {{ .failureWindow | quote }}
+{{- end }}
+{{- end }}
+{{- if include "gatehouse.usesLdap" . }}
+{{- with $v.ldap }}
+GATEHOUSE_LDAP_URL: {{ .url | quote }}
+GATEHOUSE_LDAP_START_TLS: {{ .startTls | toString | quote }}
+GATEHOUSE_LDAP_BIND_DN: {{ .bindDn | quote }}
+GATEHOUSE_LDAP_BASE_DN: {{ .baseDn | quote }}
+GATEHOUSE_LDAP_USER_FILTER: {{ .userFilter | quote }}
+GATEHOUSE_LDAP_USERNAME_ATTRIBUTE: {{ .usernameAttribute | quote }}
+GATEHOUSE_LDAP_GROUP_BASE_DN: {{ .groupBaseDn | quote }}
+GATEHOUSE_LDAP_GROUP_OBJECT_CLASS: {{ .groupObjectClass | quote }}
+GATEHOUSE_LDAP_GROUP_MEMBER_ATTRIBUTE: {{ .groupMemberAttribute | quote }}
+GATEHOUSE_LDAP_GROUP_NAME: {{ .groupName | quote }}
+GATEHOUSE_LDAP_REQUIRED_GROUP: {{ .requiredGroup | quote }}
+GATEHOUSE_LDAP_TIMEOUT: {{ .timeout | quote }}
+GATEHOUSE_LDAP_CACHE_TTL: {{ .cacheTtl | quote }}
+{{- end }}
 {{- end }}
 {{- with $v.clientCertificates }}
 {{- if .enabled }}
@@ -139,6 +169,16 @@ GATEHOUSE_ELASTICSEARCH_OIDC_REALM: {{ . | quote }}
 {{- end }}
 {{- end }}
 
+{{/* "true" when the ldap source is used: alone (authProvider: ldap) or beside another (ldap.enabled). */}}
+{{- define "gatehouse.usesLdap" -}}
+{{- if or (eq .Values.authProvider "ldap") .Values.ldap.enabled }}true{{ end }}
+{{- end }}
+
+{{/* "true" when the htpasswd source is used: alone (authProvider: htpasswd) or beside another (htpasswd.enabled). */}}
+{{- define "gatehouse.usesHtpasswd" -}}
+{{- if or (eq .Values.authProvider "htpasswd") .Values.htpasswd.enabled }}true{{ end }}
+{{- end }}
+
 {{/* "true" when browser sign-in goes through Elasticsearch's OpenID Connect realm. */}}
 {{- define "gatehouse.realmSignIn" -}}
 {{- if and .Values.elasticsearch.enabled .Values.elasticsearch.oidcRealm }}true{{ end }}
@@ -188,6 +228,24 @@ files:
     path: client-cert-secret
 {{- end }}
 {{- end }}
+{{- if include "gatehouse.usesLdap" . }}
+  - env: GATEHOUSE_LDAP_BIND_PASSWORD_FILE
+    secret: {{ $v.ldap.existingSecret | quote }}
+    key: {{ $v.ldap.existingSecretKey | quote }}
+    path: ldap-bind-password
+{{- with $v.ldap.caSecret }}
+  - env: GATEHOUSE_LDAP_CA_FILE
+    secret: {{ . | quote }}
+    key: {{ $v.ldap.caSecretKey | quote }}
+    path: ldap-ca.crt
+{{- end }}
+{{- end }}
+{{- if include "gatehouse.usesHtpasswd" . }}
+  - env: GATEHOUSE_HTPASSWD_FILE
+    secret: {{ $v.htpasswd.existingSecret | quote }}
+    key: {{ $v.htpasswd.existingSecretKey | quote }}
+    path: htpasswd
+{{- end }}
 {{- if ne (include "gatehouse.trustedProxySecretSource" .) "none" }}
 {{- $p := $v.trustedProxies }}
   - env: GATEHOUSE_TRUSTED_PROXY_SECRET_FILE
@@ -213,7 +271,7 @@ files:
 {{/* Where the client secret comes from: "existing", "chart" or "none"; `login` always needs one, `oidc` only takes a given one. */}}
 {{- define "gatehouse.clientSecretSource" -}}
 {{- $v := .Values }}
-{{- if eq $v.authProvider "authelia" }}none
+{{- if not (has $v.authProvider (list "login" "oidc")) }}none
 {{- else if $v.oidc.existingSecret }}existing
 {{- else if or $v.oidc.clientSecret (and (eq $v.authProvider "login") (not (include "gatehouse.realmSignIn" .))) }}chart
 {{- else }}none

@@ -7,10 +7,10 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- $m := list }}
 {{- $login := eq $v.authProvider "login" }}
 {{- $realm := include "gatehouse.realmSignIn" . }}
-{{- if and (ne $v.authProvider "authelia") (not $v.oidc.issuerUrl) (not $realm) }}
+{{- if and (has $v.authProvider (list "login" "oidc")) (not $v.oidc.issuerUrl) (not $realm) }}
 {{- $m = append $m (printf "oidc.issuerUrl is required with authProvider=%s: the OpenID Provider's issuer, e.g. --set oidc.issuerUrl=https://login.example.com/realms/main" $v.authProvider) }}
 {{- end }}
-{{- if and (ne $v.authProvider "authelia") (not $v.oidc.clientId) (not $realm) }}
+{{- if and (has $v.authProvider (list "login" "oidc")) (not $v.oidc.clientId) (not $realm) }}
 {{- $m = append $m (printf "oidc.clientId is required with authProvider=%s: the client id registered at the provider, e.g. --set oidc.clientId=gatehouse" $v.authProvider) }}
 {{- end }}
 {{- if and $login (not $v.oidc.clientSecret) (not $v.oidc.existingSecret) (not $realm) }}
@@ -80,6 +80,22 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- end }}
 {{- if and (eq $v.backend "elasticsearch-oidc") (not $realm) }}
 {{- $m = append $m "backend=elasticsearch-oidc needs elasticsearch.oidcRealm (with elasticsearch.enabled): the Bearer token comes from signing in through that realm" }}
+{{- end }}
+{{- if include "gatehouse.usesLdap" . }}
+{{- range $key := list "url" "bindDn" "existingSecret" "baseDn" }}
+{{- if not (get $v.ldap $key) }}
+{{- $m = append $m (printf "ldap.%s is required with the ldap source (authProvider=ldap or ldap.enabled); see the README's LDAP section" $key) }}
+{{- end }}
+{{- end }}
+{{- if and (hasPrefix "ldap://" $v.ldap.url) (not $v.ldap.startTls) }}
+{{- $m = append $m "ldap.url is ldap:// without ldap.startTls: passwords would cross the network in clear text; use ldaps:// or set ldap.startTls=true" }}
+{{- end }}
+{{- end }}
+{{- if and (include "gatehouse.usesHtpasswd" .) (not $v.htpasswd.existingSecret) }}
+{{- $m = append $m "htpasswd.existingSecret is required with the htpasswd source: a Secret holding the file, e.g. kubectl create secret generic gatehouse-htpasswd --from-file=htpasswd=./users" }}
+{{- end }}
+{{- if and (include "gatehouse.usesLdap" .) (include "gatehouse.usesHtpasswd" .) }}
+{{- $m = append $m "use one of ldap and htpasswd: both read Authorization: Basic and the first would decide alone" }}
 {{- end }}
 {{- $s := $v.shutdown }}
 {{- if lt (int (include "gatehouse.terminationGracePeriod" .)) (int (add $s.preStopSeconds $s.drainSeconds)) }}
