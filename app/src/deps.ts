@@ -1,6 +1,7 @@
 /** Everything the routes need, built once in main.ts and passed down. */
 import type { AssertionKeys } from './assertion/assertion-keys.ts';
 import type { IdentityProvider } from './auth/identity-provider.ts';
+import type { ProviderSet } from './auth/provider-set.ts';
 import type { BackendParts } from './backends/answer-backend.ts';
 import type { Config } from './config/config.ts';
 import type { Outbound } from './http/outbound/create-outbound.ts';
@@ -37,6 +38,8 @@ export interface AppDeps {
   readonly sessions: Sessions;
   readonly refresher: TokenRefresher;
   readonly idp: IdentityProvider;
+  /** Every provider browsers sign in with (the default and the config file's list); `idp` alone when not set. */
+  readonly providers?: ProviderSet | undefined;
   /** The identity config in force (claims, roles, policies, headers); replaced on reload. */
   readonly identity: IdentitySettings;
   /** The roles, headers and policy subject of an identity under the config in force. */

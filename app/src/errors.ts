@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'LOGIN_TOKEN_INVALID'
   | 'LOGIN_NO_PRINCIPAL'
   | 'LOGIN_ELASTICSEARCH_REFUSED'
+  | 'LOGIN_PROVIDER_MISMATCH'
   | 'IDP_UNAVAILABLE'
   | 'ELASTICSEARCH_UNAVAILABLE'
   | 'STORE_UNAVAILABLE'
@@ -36,6 +37,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   LOGIN_TOKEN_INVALID: 403,
   LOGIN_NO_PRINCIPAL: 403,
   LOGIN_ELASTICSEARCH_REFUSED: 403,
+  LOGIN_PROVIDER_MISMATCH: 403,
   IDP_UNAVAILABLE: 502,
   ELASTICSEARCH_UNAVAILABLE: 502,
   STORE_UNAVAILABLE: 503,
@@ -57,6 +59,7 @@ const TITLE: Readonly<Record<ErrorCode, string>> = Object.freeze({
   LOGIN_TOKEN_INVALID: 'Sign-in could not be verified',
   LOGIN_NO_PRINCIPAL: 'Your account cannot be used here',
   LOGIN_ELASTICSEARCH_REFUSED: 'Sign-in refused by Elasticsearch',
+  LOGIN_PROVIDER_MISMATCH: 'Sign-in came back from another provider',
   IDP_UNAVAILABLE: 'Identity provider unavailable',
   ELASTICSEARCH_UNAVAILABLE: 'Elasticsearch unavailable',
   STORE_UNAVAILABLE: 'Service unavailable',

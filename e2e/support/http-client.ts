@@ -32,12 +32,16 @@ export function httpRequest(url: URL | string, options: HttpRequestOptions = {})
   const target = new URL(url);
   if (target.protocol !== 'http:') return Promise.reject(new Error(`only http: URLs are supported: ${target.href}`));
   const headers: Record<string, string> = { ...options.headers };
+  // Names under .localtest are test hosts on loopback (app1.localtest, …), as nginx's server_names
+  // would be: connect to 127.0.0.1 and name the host in the Host header.
+  const loopbackName = target.hostname.endsWith('.localtest');
+  if (loopbackName && headers.host === undefined && headers.Host === undefined) headers.host = target.host;
   if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
   return new Promise((resolve, reject) => {
     const req = request(
       {
         // URL keeps the brackets of an IPv6 literal; the socket layer wants the bare address.
-        hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'),
+        hostname: loopbackName ? '127.0.0.1' : target.hostname.replace(/^\[(.*)\]$/, '$1'),
         port: target.port === '' ? 80 : Number(target.port),
         path: `${target.pathname}${target.search}`,
         method: options.method ?? 'GET',

@@ -14,6 +14,8 @@ export interface HttpSignInOptions {
   rd?: string;
   /** Reuse a jar, e.g. to sign in again while the IdP session still exists. */
   jar?: CookieJar;
+  /** The provider id given to `/oauth2/start` (`provider=`), when the deployment has several. */
+  provider?: string;
 }
 
 /** Outcome of {@link signInOverHttp}. */
@@ -38,7 +40,8 @@ export interface HttpSignInResult {
 export async function signInOverHttp(baseUrl: string, options: HttpSignInOptions): Promise<HttpSignInResult> {
   const jar = options.jar ?? new CookieJar();
   const appUrl = new URL(baseUrl);
-  const start = new URL(`/oauth2/start?rd=${encodeURIComponent(options.rd ?? '/')}`, appUrl);
+  const chosen = options.provider === undefined ? '' : `&provider=${encodeURIComponent(options.provider)}`;
+  const start = new URL(`/oauth2/start?rd=${encodeURIComponent(options.rd ?? '/')}${chosen}`, appUrl);
   const walker = new RedirectWalker(jar);
 
   let response = await walker.send(start, 'GET', undefined, undefined);

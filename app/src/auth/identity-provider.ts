@@ -12,6 +12,8 @@ export interface ProviderEndpoints {
   readonly issuer: string;
   readonly jwksUri: string | undefined;
   readonly userinfoEndpoint: string | undefined;
+  /** The provider sends `iss` with its authorization responses (RFC 9207 §3), so a callback without one is refused. */
+  readonly issParameterSupported: boolean;
 }
 
 /** What a successful code exchange yields. */
@@ -47,8 +49,11 @@ export interface IdentityProvider {
   isReady(): boolean;
   /** The discovered issuer and endpoints; undefined until discovery has loaded. */
   endpoints(): ProviderEndpoints | undefined;
-  /** The authorization endpoint URL for a new sign-in (PKCE S256, state and nonce). */
-  authorizationUrl(checks: { state: string; nonce: string; codeChallenge: string }): URL;
+  /**
+   * The authorization endpoint URL for a new sign-in (PKCE S256, state and nonce).
+   * @param checks.redirectUri - this sign-in's callback; GATEHOUSE_REDIRECT_URL when left out
+   */
+  authorizationUrl(checks: { state: string; nonce: string; codeChallenge: string; redirectUri?: string | undefined }): URL;
   /** Exchanges the code in `callbackUrl` and validates the ID token. */
   exchangeCode(callbackUrl: URL, checks: LoginChecks): Promise<TokenResult>;
   /**

@@ -80,3 +80,13 @@ test("a sign-in Elasticsearch's realm prepared is bound to the browser and usabl
   }
   await store.close();
 });
+
+test('the provider and the redirect_uri of a sign-in come back sealed with its state', async () => {
+  const { login, store } = setup();
+  const started = await login.begin('/x', { provider: 'partners', redirectUri: 'https://app1.example.com/oauth2/callback' });
+  const done = await login.complete(started.checks.state, cookieOf(started.setCookie));
+  assert.deepEqual(done.target, { provider: 'partners', redirectUri: 'https://app1.example.com/oauth2/callback' });
+  const plain = await login.begin('/y');
+  assert.deepEqual((await login.complete(plain.checks.state, cookieOf(plain.setCookie))).target, { provider: undefined, redirectUri: undefined });
+  await store.close();
+});

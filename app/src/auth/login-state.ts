@@ -3,7 +3,9 @@
  * a cookie named after the state, so parallel sign-ins in several tabs never overwrite each
  * other, and a one-time marker in the store makes each state usable once. A sign-in through
  * Elasticsearch's OpenID Connect realm is bound the same way, with the state and nonce its
- * prepare call made (and no PKCE verifier: Elasticsearch's relying party sends none).
+ * prepare call made (and no PKCE verifier: Elasticsearch's relying party sends none). The record
+ * also names the provider the sign-in went to and the redirect_uri it was sent with: the callback
+ * is accepted from that provider only, and the token exchange repeats that exact redirect_uri.
  */
 import * as oidc from 'openid-client';
 import { AppError } from '../errors.ts';
@@ -26,6 +28,18 @@ interface SealedLogin {
   exp: number;
   /** The Elasticsearch realm that prepared the sign-in, for one through a realm. */
   r?: string;
+  /** The listed provider the sign-in went to; absent for the GATEHOUSE_OIDC_* one. */
+  p?: string;
+  /** The redirect_uri of the authorization request, when it was derived from the host. */
+  u?: string;
+}
+
+/** Where a sign-in of gatehouse's own goes: the provider and the callback it was sent with. */
+export interface LoginTarget {
+  /** The listed provider's id; undefined for the GATEHOUSE_OIDC_* one. */
+  readonly provider: string | undefined;
+  /** The callback derived from the host; undefined when GATEHOUSE_REDIRECT_URL is the callback. */
+  readonly redirectUri: string | undefined;
 }
 
 /** A started sign-in. */
@@ -42,6 +56,8 @@ export interface ReturnedLogin {
   readonly clearCookie: string;
   /** The Elasticsearch realm that prepared the sign-in; undefined for gatehouse's own. */
   readonly realm: string | undefined;
+  /** The provider and callback the sign-in was started with. */
+  readonly target: LoginTarget;
 }
 
 /** Options for the login-state cookies. */
@@ -63,7 +79,7 @@ export function createLoginState(store: SessionStore, sealer: Sealer, options: L
     });
 
   /** Records `checks` as usable once and returns the Set-Cookie that binds them to this browser. */
-  const remember = async (checks: LoginChecks, rd: string, realm: string | undefined): Promise<string> => {
+  const remember = async (checks: LoginChecks, rd: string, realm: string | undefined, target?: LoginTarget): Promise<string> => {
     const payload: SealedLogin = {
       s: checks.state,
       v: checks.codeVerifier,
@@ -71,6 +87,8 @@ export function createLoginState(store: SessionStore, sealer: Sealer, options: L
       rd,
       exp: options.now() + options.timeoutMs,
       ...(realm !== undefined && { r: realm }),
+      ...(target?.provider !== undefined && { p: target.provider }),
+      ...(target?.redirectUri !== undefined && { u: target.redirectUri }),
     };
     await store.putOnce(`login:${checks.state}`, '1', options.timeoutMs);
     const sealed = sealer.seal(Buffer.from(JSON.stringify(payload)), PURPOSE);
@@ -78,8 +96,11 @@ export function createLoginState(store: SessionStore, sealer: Sealer, options: L
   };
 
   return {
-    /** Creates fresh state, nonce and PKCE verifier, and records the state as usable once. */
-    async begin(rd: string): Promise<StartedLogin> {
+    /**
+     * Creates fresh state, nonce and PKCE verifier, and records the state as usable once.
+     * @param target - the provider and callback of this sign-in; the GATEHOUSE_OIDC_* provider and GATEHOUSE_REDIRECT_URL when left out
+     */
+    async begin(rd: string, target?: LoginTarget): Promise<StartedLogin> {
       const checks: LoginChecks = {
         state: oidc.randomState(),
         nonce: oidc.randomNonce(),
@@ -88,7 +109,7 @@ export function createLoginState(store: SessionStore, sealer: Sealer, options: L
       return {
         checks,
         codeChallenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
-        setCookie: await remember(checks, rd, undefined),
+        setCookie: await remember(checks, rd, undefined, target),
       };
     },
 
@@ -121,7 +142,13 @@ export function createLoginState(store: SessionStore, sealer: Sealer, options: L
       if (!payload) throw unknown('no sign-in cookie for this state in this browser');
       if (payload.exp <= options.now()) throw unknown('sign-in took too long');
       if ((await store.takeOnce(`login:${state}`)) === undefined) throw unknown('state already used or expired');
-      return { checks: { state, nonce: payload.n, codeVerifier: payload.v }, rd: payload.rd, clearCookie: clear, realm: payload.r };
+      return {
+        checks: { state, nonce: payload.n, codeVerifier: payload.v },
+        rd: payload.rd,
+        clearCookie: clear,
+        realm: payload.r,
+        target: { provider: payload.p, redirectUri: payload.u },
+      };
     },
 
     /** The Set-Cookie that removes the login cookie of `state`, for failures before complete(). */

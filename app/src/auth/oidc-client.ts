@@ -157,11 +157,16 @@ export function createOidcClient(
     endpoints() {
       if (!configuration) return undefined;
       const metadata = configuration.serverMetadata();
-      return { issuer: metadata.issuer, jwksUri: metadata.jwks_uri, userinfoEndpoint: metadata.userinfo_endpoint };
+      return {
+        issuer: metadata.issuer,
+        jwksUri: metadata.jwks_uri,
+        userinfoEndpoint: metadata.userinfo_endpoint,
+        issParameterSupported: metadata.authorization_response_iss_parameter_supported === true,
+      };
     },
-    authorizationUrl({ state, nonce, codeChallenge }) {
+    authorizationUrl({ state, nonce, codeChallenge, redirectUri }) {
       return oidc.buildAuthorizationUrl(ready(), {
-        redirect_uri: requireRedirectUrl().href,
+        redirect_uri: redirectUri ?? requireRedirectUrl().href,
         scope: settings.scopes.join(' '),
         response_type: 'code',
         code_challenge: codeChallenge,

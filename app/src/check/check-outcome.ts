@@ -15,8 +15,8 @@ export interface CheckRequest {
 export type CheckOutcome =
   /** Allowed: `headers` is the flat name/value list for the upstream (identity and backend). */
   | { readonly kind: 'allow'; readonly status: 200; readonly user: string; readonly reasons: readonly Reason[]; readonly headers: readonly string[] }
-  /** No credential, or one that is not valid: the person may sign in. */
-  | { readonly kind: 'unauthenticated'; readonly status: 401; readonly reasons: readonly Reason[] }
+  /** No credential, or one that is not valid: the person may sign in (with the provider the route names). */
+  | { readonly kind: 'unauthenticated'; readonly status: 401; readonly reasons: readonly Reason[]; readonly route?: RoutePolicy | undefined }
   /** Signed in but refused: never sent back through sign-in. */
   | {
       readonly kind: 'deny';

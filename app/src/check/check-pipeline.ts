@@ -66,7 +66,7 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
       return { kind: 'limited', status: 429, reasons: [who.reason], retryAfterSeconds: Math.max(1, Math.ceil(who.retryAfterMs / 1000)) };
     }
     if (who.state === 'failed') return { kind: 'error', status: who.status, user: undefined, reasons: [who.reason], err: who.err };
-    if (who.state === 'unauthenticated') return { kind: 'unauthenticated', status: 401, reasons: [who.reason] };
+    if (who.state === 'unauthenticated') return { kind: 'unauthenticated', status: 401, reasons: [who.reason], route };
     const { identity, record } = who;
     const user = identity.user;
     // Signed in from here on: every outcome is allow, deny or error, never one that loops through sign-in.

@@ -47,8 +47,10 @@ export interface OidcSettings {
 
 /** Browser sign-in. */
 export interface LoginSettings {
-  readonly redirectUrl: URL;
-  readonly postLogoutRedirectUrl: URL;
+  /** GATEHOUSE_REDIRECT_URL; undefined: each sign-in's callback is on the host it came through, for allowed hosts only. */
+  readonly redirectUrl: URL | undefined;
+  /** Undefined with callbacks per host and no GATEHOUSE_POST_LOGOUT_REDIRECT_URL: /oauth2/signed_out on the sign-out's host. */
+  readonly postLogoutRedirectUrl: URL | undefined;
 }
 
 /** Identity headers set by an authenticated upstream (elastauth's authelia provider). */
@@ -134,6 +136,8 @@ export interface Config {
   readonly oidc: OidcSettings | undefined;
   /** Set for the login provider only. */
   readonly login: LoginSettings | undefined;
+  /** The config file's `providers`: sign-in providers beside the GATEHOUSE_OIDC_* one ([] without the list). */
+  readonly providers: readonly import('./providers-section.ts').ListedProvider[];
   /** Set for the authelia provider only. */
   readonly trustedHeaders: TrustedHeaderSettings | undefined;
   /** Set when the certificate source is listed: X.509 client certificates handed over by the proxy. */

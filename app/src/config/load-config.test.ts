@@ -23,7 +23,7 @@ test('a minimal environment gives secure defaults', () => {
   assert.equal(config.cookie.name, '__Host-gatehouse', '__Host- prefix when secure without a domain');
   assert.equal(config.sessionStore, 'memory');
   assert.equal(config.oidc?.allowInsecureHttp, false);
-  assert.equal(config.login?.postLogoutRedirectUrl.href, 'https://app.example.com/oauth2/signed_out');
+  assert.equal(config.login?.postLogoutRedirectUrl?.href, 'https://app.example.com/oauth2/signed_out');
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.cookie));
 });
 

@@ -62,12 +62,12 @@ export const ENV_SCHEMA = {
     example: '5s',
   }),
   GATEHOUSE_REDIRECT_URL: urlWithPath('/oauth2/callback')({
-    desc: 'The callback URL registered at the OpenID Provider; its path must be /oauth2/callback',
+    desc: 'The callback URL registered at the OpenID Provider; its path must be /oauth2/callback. Unset with GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: each sign-in\'s callback is /oauth2/callback on the host it came through, for listed hosts only',
     example: 'https://app.example.com/oauth2/callback',
     default: undefined,
   }),
   GATEHOUSE_POST_LOGOUT_REDIRECT_URL: str({
-    desc: 'post_logout_redirect_uri for RP-initiated logout; defaults to /oauth2/signed_out on the callback origin',
+    desc: 'post_logout_redirect_uri for RP-initiated logout; defaults to /oauth2/signed_out on the callback origin (with callbacks per host, on the sign-out\'s host)',
     default: '',
     example: 'https://app.example.com/oauth2/signed_out',
   }),
@@ -83,7 +83,7 @@ export const ENV_SCHEMA = {
   GATEHOUSE_COOKIE_DOMAIN: str({ desc: 'Cookie Domain attribute, to share a session across subdomains', default: '' }),
   GATEHOUSE_COOKIE_SECURE: bool({ desc: 'Mark cookies Secure; turn off only for local http', default: true }),
   GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: commaList({
-    desc: 'Hosts an absolute rd may point to; a leading dot (.example.com) allows subdomains',
+    desc: 'Hosts an absolute rd may point to, and, without GATEHOUSE_REDIRECT_URL, the hosts a sign-in\'s callback may be on; a leading dot (.example.com) allows subdomains',
     default: [],
     example: 'app.example.com,.apps.example.com',
   }),

@@ -28,7 +28,7 @@ test('a realm, Elasticsearch and the callback are enough: no provider client, th
   assert.deepEqual(config.backend.elasticsearchOidc, { realm: 'oidc1', issuer: undefined });
   assert.equal(config.backend.default, 'elasticsearch-oidc');
   assert.equal(config.oidc, undefined, 'no provider discovery: Elasticsearch is the relying party');
-  assert.equal(config.login?.redirectUrl.href, 'https://kibana.example.com/oauth2/callback');
+  assert.equal(config.login?.redirectUrl?.href, 'https://kibana.example.com/oauth2/callback');
   const byIssuer = loadConfig({ ...realm, GATEHOUSE_ELASTICSEARCH_OIDC_REALM: '', GATEHOUSE_ELASTICSEARCH_OIDC_ISSUER: 'https://op.example.org' });
   assert.deepEqual(byIssuer.backend.elasticsearchOidc, { realm: undefined, issuer: 'https://op.example.org' });
 });

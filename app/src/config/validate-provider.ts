@@ -9,6 +9,7 @@ import type { AuthProvider, LoginSettings, OidcSettings, TrustedHeaderSettings }
 import { checkRequiredForSources, chooseSources, type SourceName } from './identity-sources.ts';
 import type { CleanedEnv } from './schema.ts';
 import { checkRealmSource, requiredWithRealm, signsInThroughRealm } from './validate-elasticsearch-oidc.ts';
+import { callbacksPerHost, requiredWithProviders } from './validate-providers.ts';
 
 /** The provider-dependent settings. */
 export interface ProviderSettings {
@@ -57,9 +58,10 @@ function oidcSettings(env: CleanedEnv, problems: string[]): OidcSettings | undef
 }
 
 function loginSettings(env: CleanedEnv, problems: string[]): LoginSettings | undefined {
-  const redirectUrl = env.GATEHOUSE_REDIRECT_URL;
-  if (!redirectUrl) return undefined;
-  let postLogoutRedirectUrl = new URL('/oauth2/signed_out', redirectUrl);
+  const redirectUrl = env.GATEHOUSE_REDIRECT_URL || undefined;
+  // Without it, each sign-in's callback is on the host it came through, for allowed hosts only.
+  if (!redirectUrl && !callbacksPerHost(env)) return undefined;
+  let postLogoutRedirectUrl = redirectUrl && new URL('/oauth2/signed_out', redirectUrl);
   if (env.GATEHOUSE_POST_LOGOUT_REDIRECT_URL) {
     try {
       postLogoutRedirectUrl = new URL(env.GATEHOUSE_POST_LOGOUT_REDIRECT_URL);
@@ -92,13 +94,17 @@ function trustedHeaderSettings(env: CleanedEnv, problems: string[]): TrustedHead
   return settings;
 }
 
-/** Validates the settings of the chosen identity sources. */
-export function validateProvider(env: CleanedEnv, problems: string[]): ProviderSettings {
+/**
+ * Validates the settings of the chosen identity sources.
+ * @param listsProviders - whether the config file lists providers: then the GATEHOUSE_OIDC_* one is optional
+ */
+export function validateProvider(env: CleanedEnv, problems: string[], listsProviders = false): ProviderSettings {
   const authProvider = env.GATEHOUSE_AUTH_PROVIDER as AuthProvider;
   const record = env as unknown as Readonly<Record<string, unknown>>;
   const chosen = chooseSources(env.GATEHOUSE_IDENTITY_SOURCES, authProvider, problems);
   const uses = (source: SourceName): boolean => chosen.sources.includes(source);
-  checkRequiredForSources(chosen, requiredWithRealm(env, (name) => record[name] !== undefined && record[name] !== ''), problems);
+  const given = (name: string): boolean => record[name] !== undefined && record[name] !== '';
+  checkRequiredForSources(chosen, requiredWithRealm(env, requiredWithProviders(env, { listsProviders, bearer: uses('bearer') }, given)), problems);
   checkRealmSource(env, chosen.sources, problems);
   // Signing in through Elasticsearch's realm, gatehouse is no relying party: the provider serves Bearer tokens only.
   const oidc = (uses('session') && !signsInThroughRealm(env)) || uses('bearer') ? oidcSettings(env, problems) : undefined;

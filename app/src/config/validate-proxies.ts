@@ -9,7 +9,8 @@ import type { CleanedEnv } from './schema.ts';
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
 
 function signinUrl(raw: string, login: LoginSettings | undefined, problems: string[]): URL | undefined {
-  if (!raw) return login ? new URL('/oauth2/start', login.redirectUrl) : undefined;
+  // With callbacks per host, a browser is sent to /oauth2/start on its own host.
+  if (!raw) return login?.redirectUrl ? new URL('/oauth2/start', login.redirectUrl) : undefined;
   let url: URL;
   try {
     url = new URL(raw);

@@ -10,6 +10,7 @@ import { validatePasswordSources } from './validate-basic.ts';
 import { validateClientCert } from './validate-client-cert.ts';
 import { validateOutbound } from './validate-outbound.ts';
 import { validateProvider } from './validate-provider.ts';
+import { listsProviders, validateProviders } from './validate-providers.ts';
 import { validateProxies } from './validate-proxies.ts';
 import { validateServiceAccount } from './validate-serviceaccount.ts';
 import { validateSidecar } from './validate-sidecar.ts';
@@ -91,7 +92,8 @@ export function validateCrossField(
   problems: string[],
   files: { readonly keysFile?: string | undefined; readonly elasticsearchCaPem?: string | undefined; readonly oidcCaPem?: string | undefined } = {},
 ): Omit<Config, 'configWarnings' | 'rereadConfigFile'> | undefined {
-  const provider = validateProvider(env, problems);
+  const provider = validateProvider(env, problems, listsProviders(file));
+  const providers = validateProviders(env, file, provider.identitySources.includes('session'), problems);
   const backend = validateBackend(env, files.elasticsearchCaPem, problems);
   const outbound = validateOutbound(env, files.oidcCaPem, problems);
   const proxies = validateProxies(env, provider.login, problems);
@@ -121,6 +123,7 @@ export function validateCrossField(
     identitySources: provider.identitySources,
     oidc: provider.oidc,
     login: provider.login,
+    providers,
     trustedHeaders: provider.trustedHeaders,
     clientCertificates,
     bearerValidation: env.GATEHOUSE_BEARER_VALIDATION as Config['bearerValidation'],

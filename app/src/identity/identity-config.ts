@@ -9,6 +9,7 @@ import { parseClaimsConfig } from './claims/parse-claims-config.ts';
 import { parseHeaderConfig, type HeaderConfig } from './headers/header-config.ts';
 import { parseRoleMappings } from './role-mapping/parse-rules.ts';
 import { parseGroupRoleSettings } from './roles/group-mappings.ts';
+import { parseProviderIdentities, type ProviderIdentity } from './provider-identity.ts';
 import type { RoleSettings } from './roles/compute-roles.ts';
 import { parsePolicies } from '../policy/named/parse-policies.ts';
 import type { NamedPolicy } from '../policy/named/policy-types.ts';
@@ -25,6 +26,7 @@ export const IDENTITY_SECTIONS: readonly string[] = Object.freeze([
   'policies',
   'headers',
   'htpasswd',
+  'providers',
 ]);
 
 /** Everything that turns claims into an identity, roles, a decision and headers. */
@@ -35,6 +37,8 @@ export interface IdentityConfig {
   readonly headers: HeaderConfig;
   /** The `htpasswd` section: the groups of htpasswd users, by user. */
   readonly htpasswdGroups: HtpasswdGroups;
+  /** Each listed provider's claims mapping and roles, by provider id (the `providers` list). */
+  readonly providers: ReadonlyMap<string, ProviderIdentity>;
   /**
    * A digest of the sections: equal on every replica that read the same file, so a reload is
    * noticed and views built under an older config are rebuilt.
@@ -55,6 +59,7 @@ export function parseIdentityConfig(file: Readonly<Record<string, unknown>>, pro
   problems.push(...policies.problems);
   const headers = parseHeaderConfig(file.headers, problems);
   const htpasswdGroups = parseHtpasswdGroups(file.htpasswd, problems);
+  const providers = parseProviderIdentities(file, { claims: claims.config, groupRoles, roleMappings: roleMappings.mappings }, problems);
   const sections: Record<string, unknown> = {};
   for (const name of IDENTITY_SECTIONS) sections[name] = file[name] ?? null;
   return {
@@ -67,6 +72,7 @@ export function parseIdentityConfig(file: Readonly<Record<string, unknown>>, pro
     policies: policies.policies,
     headers,
     htpasswdGroups,
+    providers,
     fingerprint: createHash('sha256').update(JSON.stringify(sections)).digest('base64url').slice(0, 16),
   };
 }

@@ -7,7 +7,15 @@ import type { PolicySubject } from '../policy/named/evaluate-policy.ts';
 import type { Identity } from '../session/session-record.ts';
 import { buildIdentityHeaders } from './headers/build-headers.ts';
 import type { IdentityConfig } from './identity-config.ts';
-import { computeRoles } from './roles/compute-roles.ts';
+import { computeRoles, type RoleSettings } from './roles/compute-roles.ts';
+
+const NO_ROLES: RoleSettings = Object.freeze({
+  groupMappings: new Map<string, readonly string[]>(),
+  defaultRoles: [],
+  defaultRolesMode: 'fallback',
+  roleMappings: [],
+  realmName: '',
+});
 
 /** The derived view of one identity. */
 export interface IdentityView {
@@ -21,7 +29,9 @@ export interface IdentityView {
 
 /** Builds the view of `identity` under `config`. Pure. */
 export function buildIdentityView(identity: Identity, config: IdentityConfig): IdentityView {
-  const { roles } = computeRoles(config.roles, identity);
+  // A listed provider's users get its own role settings; one no longer listed gives none.
+  const roleSettings = identity.provider === undefined ? config.roles : (config.providers.get(identity.provider)?.roles ?? NO_ROLES);
+  const { roles } = computeRoles(roleSettings, identity);
   const { headers, problem } = buildIdentityHeaders({ ...identity, roles }, config.headers);
   return {
     roles,

@@ -6,7 +6,7 @@
  * Besides the policy keys, `backend=none|elasticsearch|elasticsearch-oidc|eventstore` picks the route's backend
  * (first value counts); a backend that is not configured is an error, never a silent `none`.
  * `sources=bearer,session` narrows the identity sources tried (first value counts); a source that
- * is not configured is an error too.
+ * is not configured is an error too. `provider=<id>` names the provider browsers sign in with.
  */
 import type { BackendKind } from '../backends/answer-backend.ts';
 import type { SourceName } from '../config/identity-sources.ts';
@@ -23,6 +23,8 @@ export interface RoutePolicy {
   readonly sources: ReadonlySet<SourceName> | undefined;
   /** `assertion_audience=`: the `aud` of the route's signed assertions; undefined: the original host. */
   readonly assertionAudience: string | undefined;
+  /** `provider=<id>`: the provider a browser that is not signed in is sent to; /oauth2/start refuses an unknown one. */
+  readonly provider?: string | undefined;
 }
 
 /** What the parser checks route keys against. */
@@ -30,6 +32,8 @@ export interface RouteOptions {
   readonly backends: readonly BackendKind[];
   readonly sources: readonly SourceName[];
 }
+
+const PROVIDER_ID = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 const BACKENDS: readonly BackendKind[] = ['none', 'elasticsearch', 'elasticsearch-oidc', 'eventstore'];
 
@@ -89,6 +93,8 @@ function parseRoutePolicy(rawQuery: string, policies: ReadonlyMap<string, NamedP
   const backendValue = takeKey(pairs, 'backend');
   const sourcesValue = takeKey(pairs, 'sources');
   const audienceValue = takeKey(pairs, 'assertion_audience');
+  const providerValue = takeKey(pairs, 'provider');
+  if (providerValue !== undefined && !PROVIDER_ID.test(providerValue)) throw new PolicyQueryError('provider must be the id of a listed provider (lower-case letters, digits, _ or -)');
   let backend: BackendKind | undefined;
   if (backendValue !== undefined) {
     if (!BACKENDS.includes(backendValue as BackendKind)) throw new PolicyQueryError(`backend must be one of ${BACKENDS.join(', ')}`);
@@ -97,7 +103,7 @@ function parseRoutePolicy(rawQuery: string, policies: ReadonlyMap<string, NamedP
   }
   const sources = sourcesValue === undefined ? undefined : parseSources(sourcesValue, options.sources);
   const assertionAudience = audienceValue === undefined ? undefined : parseAudience(audienceValue);
-  return Object.freeze({ query: parseExtendedQuery(pairs.join('&'), policies), backend, sources, assertionAudience });
+  return Object.freeze({ query: parseExtendedQuery(pairs.join('&'), policies), backend, sources, assertionAudience, ...(providerValue !== undefined && { provider: providerValue }) });
 }
 
 /**

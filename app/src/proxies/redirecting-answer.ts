@@ -53,7 +53,7 @@ export function createRedirectingAnswer(deps: AdapterDeps, leftOut: LeftOutHeade
         if (basic !== undefined) return write(res, 401, [...NO_STORE, 'WWW-Authenticate', basic]);
         if (links && original.wantsPage) {
           const status = isNavigation(original) ? 302 : 303;
-          return write(res, status, [...NO_STORE, 'Location', links(original).signIn]);
+          return write(res, status, [...NO_STORE, 'Location', links(original, outcome.route?.provider).signIn]);
         }
         const invalid = outcome.reasons.some((r) => INVALID_TOKEN.has(r));
         const value = invalid && challenge.startsWith('Bearer') ? `${challenge}, error="invalid_token"` : challenge;

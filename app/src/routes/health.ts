@@ -1,6 +1,6 @@
 /**
- * GET /healthz (the process is alive) and GET /readyz (it can serve: discovery loaded, store
- * reachable, not shutting down). Readiness answers within a bounded time even if the store hangs.
+ * GET /healthz (the process is alive) and GET /readyz (it can serve: discovery loaded for the
+ * provider and each listed one, store reachable, not shutting down). Readiness answers within a bounded time even if the store hangs.
  */
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps.ts';
@@ -21,6 +21,8 @@ async function storeReachable(deps: AppDeps): Promise<boolean> {
 
 /** Creates the two probe handlers. */
 export function createHealthRoutes(deps: AppDeps) {
+  const listedIds = new Set(deps.config.providers.map((provider) => provider.id));
+  const listed = (deps.providers?.signIn ?? []).filter((provider) => listedIds.has(provider.id));
   return {
     healthz(_req: Request, res: Response): void {
       res.set('Cache-Control', 'no-store').type('text').send('ok');
@@ -31,8 +33,11 @@ export function createHealthRoutes(deps: AppDeps) {
         idpDiscovery: deps.idp.isReady(),
         sessionStore: deps.lifecycle.shuttingDown ? false : await storeReachable(deps),
       };
-      const ready = !checks.shuttingDown && checks.idpDiscovery && checks.sessionStore;
-      res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ ready, checks });
+      // Each listed provider's discovery, by id: every one must have loaded, as the default's must.
+      const providers = listed.length === 0 ? undefined : Object.fromEntries(listed.map((p) => [p.id, p.idp.isReady()]));
+      const providersReady = providers === undefined || Object.values(providers).every(Boolean);
+      const ready = !checks.shuttingDown && checks.idpDiscovery && checks.sessionStore && providersReady;
+      res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ ready, checks: providers === undefined ? checks : { ...checks, providers } });
     },
   };
 }

@@ -91,7 +91,8 @@ export function createRealmSignInRoutes(deps: AppDeps, login: LoginSettings, rea
       }
       // The URL the provider sent the browser to, rebuilt from configuration (the realm's
       // rp.redirect_uri), never from the request's Host header; Elasticsearch reads code and state from it.
-      const callbackUrl = new URL(login.redirectUrl.href);
+      // The realm's settings require GATEHOUSE_REDIRECT_URL: its rp.redirect_uri is one fixed URL.
+      const callbackUrl = new URL((login.redirectUrl as URL).href);
       callbackUrl.search = rawQueryOf(req);
       let signedIn;
       try {

@@ -7,20 +7,25 @@
  * that would send them straight back to the provider's sign-in form.
  */
 import type { Request, Response } from 'express';
+import { createCallbackUrls } from '../auth/callback-url.ts';
+import { singleProviderSet } from '../auth/provider-set.ts';
 import { validateRedirect } from '../auth/redirect.ts';
 import type { LoginSettings } from '../config/config.ts';
 import type { AppDeps } from '../deps.ts';
 import { renderPage } from '../http/html-page.ts';
 import { ROUTES } from '../http/routes.ts';
 import { auditContext } from '../observability/audit-context.ts';
+import { subjectIndex } from '../session/session-indexes.ts';
 import { firstQueryValue } from './query.ts';
 
 const PURPOSE = 'sign-out';
 const STATE_LIFETIME_MS = 10 * 60_000;
 
 /** Creates the sign-out handlers. */
-export function createSignOutRoutes(deps: AppDeps, login: LoginSettings) {
-  const { config, sessions, sealer, idp, logger } = deps;
+export function createSignOutRoutes(deps: AppDeps, _login: LoginSettings) {
+  const { config, sessions, sealer, logger } = deps;
+  const providers = deps.providers ?? singleProviderSet(deps.idp, true);
+  const callbacks = createCallbackUrls(config);
   const safe = (rd: unknown): string => validateRedirect(rd, config.allowedRedirectDomains);
 
   return {
@@ -35,17 +40,18 @@ export function createSignOutRoutes(deps: AppDeps, login: LoginSettings) {
       }
       await sessions.end(resolved.id);
       const everywhere = /^(1|true|yes)$/i.test(firstQueryValue(req, 'everywhere') ?? '');
-      const others = everywhere ? await sessions.endIndexed(`sub:${resolved.record.identity.sub}`) : 0;
+      const { identity } = resolved.record;
+      const others = everywhere ? await sessions.endIndexed(subjectIndex(identity.sub, identity.provider)) : 0;
       if (everywhere) deps.metrics.sessionsRevoked.inc({ reason: 'sign_out_everywhere' }, others);
       logger.info({ user: resolved.record.identity.user, everywhere, others, requestId: res.locals.requestId }, 'signed out');
       const { user, sub } = resolved.record.identity;
       deps.audit.record({ event: 'sign_out', outcome: 'success', user, sub, everywhere, sessionsEnded: 1 + others, ...auditContext(req, res.locals.requestId) });
       const state = sealer.seal(Buffer.from(JSON.stringify({ rd, exp: deps.now() + STATE_LIFETIME_MS })), PURPOSE);
-      const endSession = idp.endSessionUrl({
-        idTokenHint: resolved.record.tokens.idToken,
-        postLogoutRedirectUri: login.postLogoutRedirectUrl.href,
-        state,
-      });
+      // The provider the session signed in with; with callbacks per host, back to this host.
+      const postLogoutRedirectUri = callbacks.postLogout(req.headers.host);
+      const endSession = postLogoutRedirectUri === undefined
+        ? undefined
+        : providers.of(identity.provider).endSessionUrl({ idTokenHint: resolved.record.tokens.idToken, postLogoutRedirectUri, state });
       res.redirect(302, endSession ? endSession.href : (rd ?? ROUTES.signedOut));
     },
 

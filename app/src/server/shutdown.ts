@@ -41,6 +41,7 @@ export async function shutDown({ main, metricsServer, deps, timeoutMs }: Shutdow
   if (!drained) deps.logger.warn('shutdown timeout reached; cut the remaining connections');
   await closeServer(metricsServer, 1000);
   deps.idp.close();
+  for (const provider of deps.providers?.signIn ?? []) provider.idp.close();
   await deps.store.close();
   deps.logger.info('shutdown complete');
 }

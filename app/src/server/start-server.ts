@@ -9,6 +9,7 @@ import { createAssertionKeys } from '../assertion/assertion-keys.ts';
 import { createBackends } from '../backends/create-backends.ts';
 import { createNoIdentityProvider } from '../auth/no-identity-provider.ts';
 import { createOidcClient } from '../auth/oidc-client.ts';
+import { createProviders } from '../auth/create-providers.ts';
 import type { Config } from '../config/config.ts';
 import type { AppDeps, Lifecycle } from '../deps.ts';
 import { createOutbound } from '../http/outbound/create-outbound.ts';
@@ -76,6 +77,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     config.oidc && outbound.provider
       ? createOidcClient(config.oidc, config.login?.redirectUrl, logger, metrics, outbound.provider)
       : createNoIdentityProvider();
+  const providers = createProviders(config, idp, { logger, metrics, outbound });
   for (const warning of config.configWarnings) logger.warn({ warning }, 'config file');
   if (config.cookie.keysGenerated) {
     logger.warn('GATEHOUSE_COOKIE_SECRET is not set: a random key was made for this process; set one shared by every replica');
@@ -83,8 +85,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const backends = createBackends(config, logger, metrics.registry, outbound);
   const refresher = createTokenRefresher({
     store,
-    // Sessions signed in through Elasticsearch's realm hold Elasticsearch's tokens, refreshed there.
-    idp: backends.elasticsearchOidc ?? idp,
+    // Sessions signed in through Elasticsearch's realm hold Elasticsearch's tokens, refreshed there;
+    // the others are refreshed by the provider they signed in with.
+    idp: backends.elasticsearchOidc ?? ((record) => providers.of(record.identity.provider)),
     logger,
     now,
     refreshBeforeExpiryMs: config.session.refreshBeforeExpiryMs,
@@ -135,6 +138,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sessions,
     refresher,
     idp,
+    providers,
     identity,
     viewOf: createIdentityViews(() => identity.current()),
     backends,

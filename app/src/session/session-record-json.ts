@@ -55,7 +55,7 @@ export function isSessionRecord(value: unknown): value is SessionRecord {
   const { identity, tokens } = value;
   if (!isObject(identity) || !isObject(tokens)) return false;
   if (typeof identity.sub !== 'string' || typeof identity.user !== 'string') return false;
-  for (const field of ['email', 'preferredUsername', 'name', 'dn']) if (!optionalString(identity[field])) return false;
+  for (const field of ['email', 'preferredUsername', 'name', 'dn', 'provider']) if (!optionalString(identity[field])) return false;
   if (!Array.isArray(identity.groups) || !identity.groups.every((group) => typeof group === 'string')) return false;
   if (!isObject(identity.claims)) return false;
   if (typeof tokens.idToken !== 'string' || !optionalString(tokens.accessToken) || !optionalString(tokens.refreshToken)) return false;

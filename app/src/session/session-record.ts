@@ -23,6 +23,12 @@ export interface Identity {
    * API proved, with the uid and extra its TokenReview named (a SubjectAccessReview repeats them).
    */
   readonly serviceAccount?: KubernetesServiceAccount | undefined;
+  /**
+   * The id of the listed provider (the config file's `providers`) this identity signed in with;
+   * undefined for the GATEHOUSE_OIDC_* provider and every other source. Refresh, sign-out,
+   * back-channel logout and the provider's own role settings follow it.
+   */
+  readonly provider?: string | undefined;
 }
 
 /** A ServiceAccount as the Kubernetes API's TokenReview described it. */

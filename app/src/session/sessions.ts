@@ -8,6 +8,7 @@ import type { Config } from '../config/config.ts';
 import { readCookies, serializeCookie, clearCookie } from '../http/cookies.ts';
 import type { Sealer } from './seal.ts';
 import { createSealedIdCache } from './sealed-id-cache.ts';
+import { providerSessionIndex, subjectIndex } from './session-indexes.ts';
 import type { Identity, SessionRecord, SessionTokens } from './session-record.ts';
 import type { SessionStore } from './store.ts';
 
@@ -37,7 +38,7 @@ export interface Sessions {
   /** Ends a session on the server. */
   end(id: string): Promise<void>;
   /**
-   * Ends every session filed under an index: `sid:<sid>` (one provider session) or `sub:<sub>` (a user).
+   * Ends every session filed under an index (session-indexes.ts): one provider session, or a user.
    * @returns how many sessions were ended
    */
   endIndexed(index: string): Promise<number>;
@@ -82,8 +83,8 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
       };
       await store.set(id, record, session.idleTimeoutMs);
       // Indexes let a back-channel logout or "sign out everywhere" find the sessions on any replica.
-      await store.addToIndex(`sub:${identity.sub}`, id, session.maxLifetimeMs);
-      if (sid !== undefined) await store.addToIndex(`sid:${sid}`, id, session.maxLifetimeMs);
+      await store.addToIndex(subjectIndex(identity.sub, identity.provider), id, session.maxLifetimeMs);
+      if (sid !== undefined) await store.addToIndex(providerSessionIndex(sid, identity.provider), id, session.maxLifetimeMs);
       const sealed = sealer.seal(Buffer.from(id), PURPOSE);
       const setCookie = serializeCookie(cookie.name, sealed, {
         ...cookieOptions,

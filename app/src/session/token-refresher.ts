@@ -19,8 +19,11 @@ export type FreshSession = { readonly state: 'active'; readonly record: SessionR
 /** Options of the refresher. */
 export interface RefresherOptions {
   readonly store: SessionStore;
-  /** Where refresh tokens are exchanged: the OpenID Provider, or Elasticsearch for sign-in through its realm. */
-  readonly idp: Pick<IdentityProvider, 'refresh'>;
+  /**
+   * Where refresh tokens are exchanged: the OpenID Provider, Elasticsearch for sign-in through its
+   * realm, or the provider each session signed in with when there are several.
+   */
+  readonly idp: Pick<IdentityProvider, 'refresh'> | ((record: SessionRecord) => Pick<IdentityProvider, 'refresh'>);
   readonly logger: Logger;
   readonly refreshBeforeExpiryMs: number;
   readonly idleTimeoutMs: number;
@@ -79,7 +82,7 @@ export function createTokenRefresher(options: RefresherOptions) {
       }
       const refreshToken = current.tokens.refreshToken as string;
       try {
-        const tokens = await idp.refresh(refreshToken);
+        const tokens = await (typeof idp === 'function' ? idp(current) : idp).refresh(refreshToken);
         const at = now();
         const record: SessionRecord = {
           ...current,

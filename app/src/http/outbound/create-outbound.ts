@@ -34,6 +34,8 @@ export interface ProviderOutbound {
 export interface Outbound {
   /** Set when an OpenID Provider is configured. */
   readonly provider: ProviderOutbound | undefined;
+  /** Each provider of the config file's `providers` list, by id: its own dispatcher, with its `ca_file` or GATEHOUSE_OIDC_CA_FILE's bundle. */
+  readonly providers: ReadonlyMap<string, ProviderOutbound>;
   /** The Elasticsearch client's agent; set when Elasticsearch hosts are configured. */
   readonly elasticsearch: TransportAgent | undefined;
   /** Closes every dispatcher: idle connections at once, busy ones when their request ends. */
@@ -51,7 +53,7 @@ function providerOutbound(dispatcher: Dispatcher, log: FailureLog): ProviderOutb
  * Builds the stack. Nothing connects until the first call.
  * @param log - where failed calls are written, with target, URL and cause
  */
-export function createOutbound(config: Pick<Config, 'oidc' | 'backend' | 'outbound'>, log: FailureLog): Outbound {
+export function createOutbound(config: Pick<Config, 'oidc' | 'backend' | 'outbound'> & Partial<Pick<Config, 'providers'>>, log: FailureLog): Outbound {
   const { connectTimeoutMs, proxy, oidcCaPem } = config.outbound;
   const dispatchers: Dispatcher[] = [];
   const build = (caPem: string | undefined, timeoutMs: number): Dispatcher => {
@@ -60,8 +62,11 @@ export function createOutbound(config: Pick<Config, 'oidc' | 'backend' | 'outbou
     return dispatcher;
   };
   const elasticsearch = config.backend.elasticsearch;
+  const providers = new Map<string, ProviderOutbound>();
+  for (const listed of config.providers ?? []) providers.set(listed.id, providerOutbound(build(listed.caPem ?? oidcCaPem, listed.oidc.timeoutMs), log));
   return {
     provider: config.oidc ? providerOutbound(build(oidcCaPem, config.oidc.timeoutMs), log) : undefined,
+    providers,
     elasticsearch: elasticsearch ? transportAgent(build(elasticsearch.caPem, elasticsearch.timeoutMs), log) : undefined,
     async close() {
       await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));
