@@ -16,7 +16,7 @@ import { startProvidersHarness, type ProvidersHarness } from '../support/provide
 describe('several identity providers', () => {
   let h: ProvidersHarness;
   before(async () => {
-    h = await startProvidersHarness({ env: { GATEHOUSE_SET_AUTHORIZATION_HEADER: 'access_token' } });
+    h = await startProvidersHarness({ env: { GATEHOUSE_SET_AUTHORIZATION_HEADER: 'access_token', GATEHOUSE_TRUSTED_PROXY_SOURCES: '127.0.0.1/32' } });
   });
   after(() => h.stop());
 
@@ -146,6 +146,20 @@ describe('several identity providers', () => {
     assert.equal(endSession.origin, h.partners.issuer);
     assert.equal(endSession.searchParams.get('post_logout_redirect_uri'), `${h.baseUrl}/oauth2/signed_out`);
     assert.equal((await check(partner.cookieHeader)).status, 401);
+  });
+
+  it("a forward-auth route's provider= rides along to sign-in, which goes to that provider", async () => {
+    const forwarded = { accept: 'text/html', 'x-forwarded-method': 'GET', 'x-forwarded-proto': 'http', 'x-forwarded-host': 'app.localtest', 'x-forwarded-uri': '/reports' };
+    const res = await httpRequest(`${h.baseUrl}/oauth2/forward-auth?provider=partners`, { headers: forwarded });
+    assert.equal(res.status, 302);
+    const signIn = new URL(res.headers.location ?? '');
+    assert.equal(signIn.pathname, '/oauth2/start');
+    assert.equal(signIn.searchParams.get('provider'), 'partners');
+    assert.equal(signIn.searchParams.get('rd'), 'http://app.localtest/reports');
+    const start = await httpRequest(signIn);
+    assert.equal(new URL(start.headers.location ?? '').origin, h.partners.issuer);
+    const bad = await httpRequest(`${h.baseUrl}/oauth2/forward-auth?provider=No%20Such`, { headers: forwarded });
+    assert.equal(bad.status, 500, 'a malformed provider in a route is a configuration fault, never an allow');
   });
 
   it('readiness reports each provider', async () => {
