@@ -76,6 +76,8 @@ declare module 'oidc-provider' {
     grant_types?: string[];
     response_types?: string[];
     token_endpoint_auth_method?: string;
+    scope?: string;
+    jwks?: { keys: unknown[] };
   }
 
   /** Provider options; see the oidc-provider documentation for the full list. */
@@ -85,6 +87,9 @@ declare module 'oidc-provider' {
     findAccount?: (ctx: KoaContextWithOIDC, sub: string) => Promise<Account | undefined>;
     loadExistingGrant?: (ctx: KoaContextWithOIDC) => Promise<Grant | undefined>;
   }
+
+  /** The OAuth errors oidc-provider answers with; only the ones the test IdP throws. */
+  export const errors: { InvalidTarget: new (description?: string) => Error };
 
   export default class Provider {
     constructor(issuer: string, configuration?: Configuration);

@@ -5,10 +5,20 @@ import { claimsOf } from './demo-users.ts';
 import type { DemoUser } from './demo-users.ts';
 import { createMemoryAdapterFactory } from './memory-adapter.ts';
 import { errorPage, logoutPage, signedOutPage } from './pages.ts';
+import { resourceIndicatorsFeature, type ResourceServer } from './resource-servers.ts';
 
 /** A relying party registered at the test IdP. */
 export interface TestIdpClient {
   clientId: string;
+  /**
+   * Grant types; authorization_code and refresh_token by default. A client with client_credentials
+   * alone is a machine: no redirect URI, no response type.
+   */
+  grantTypes?: string[];
+  /** client_secret_basic (the default), client_secret_post, or private_key_jwt with `jwks`. */
+  tokenEndpointAuthMethod?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+  /** The public keys of a private_key_jwt client. */
+  jwks?: { keys: JsonWebKey[] };
   clientSecret: string;
   redirectUris: string[];
   postLogoutRedirectUris?: string[];
@@ -24,6 +34,8 @@ export interface TestIdpClient {
 /** Inputs of {@link buildProviderConfiguration}. */
 export interface ProviderConfigInput {
   clients: TestIdpClient[];
+  /** The APIs access tokens can be asked for with `resource=` (RFC 8707). */
+  resourceServers?: readonly ResourceServer[];
   users: readonly DemoUser[];
   accessTokenTtlSeconds: number;
   signingKey: JsonWebKey;
@@ -38,8 +50,10 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
       client_secret: c.clientSecret,
       redirect_uris: c.redirectUris,
       post_logout_redirect_uris: c.postLogoutRedirectUris ?? [],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
+      grant_types: c.grantTypes ?? ['authorization_code', 'refresh_token'],
+      response_types: (c.grantTypes ?? ['authorization_code']).includes('authorization_code') ? ['code'] : [],
+      ...(c.tokenEndpointAuthMethod && { token_endpoint_auth_method: c.tokenEndpointAuthMethod }),
+      ...(c.jwks && { jwks: c.jwks }),
       ...(c.backchannelLogoutUri === undefined
         ? {}
         : { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true }),
@@ -69,7 +83,10 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
       },
       backchannelLogout: { enabled: true },
       revocation: { enabled: true },
-      introspection: { enabled: true },
+      // Any authenticated client may introspect any token: gatehouse introspects as its own client.
+      introspection: { enabled: true, allowedPolicy: async () => true },
+      clientCredentials: { enabled: true },
+      resourceIndicators: resourceIndicatorsFeature(input.resourceServers ?? [], accessTokenTtlSeconds),
     },
     interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     clientBasedCORS: () => true,
@@ -79,6 +96,7 @@ export function buildProviderConfiguration(input: ProviderConfigInput): Configur
       AccessToken: accessTokenTtlSeconds,
       // Same lifetime as the access token, so that a short TTL expires the whole token response.
       IdToken: accessTokenTtlSeconds,
+      ClientCredentials: accessTokenTtlSeconds,
       AuthorizationCode: 60,
       RefreshToken: 24 * 3600,
       Interaction: 600,

@@ -7,10 +7,12 @@ import type { DemoUser } from './demo-users.ts';
 import { handleInteraction, isInteractionPath } from './interactions.ts';
 import { buildProviderConfiguration } from './provider-config.ts';
 import type { TestIdpClient } from './provider-config.ts';
+import type { ResourceServer } from './resource-servers.ts';
 
 export { DEMO_USERS } from './demo-users.ts';
 export type { DemoUser } from './demo-users.ts';
 export type { TestIdpClient } from './provider-config.ts';
+export type { ResourceServer } from './resource-servers.ts';
 
 /** Options of {@link startTestIdp}. */
 export interface StartTestIdpOptions {
@@ -22,11 +24,17 @@ export interface StartTestIdpOptions {
   users?: readonly DemoUser[];
   /** Lifetime of access and ID tokens; default 300 s. */
   accessTokenTtlSeconds?: number;
+  /** The APIs machine clients ask tokens for with `resource=` (client credentials grant). */
+  resourceServers?: readonly ResourceServer[];
 }
 
 /** Token endpoint requests seen so far, failed ones included. */
 export interface TestIdpCounters {
   tokenRequests: number;
+  /** Key set, discovery and introspection requests: what a resource server costs the IdP. */
+  jwksRequests: number;
+  discoveryRequests: number;
+  introspectionRequests: number;
   authorizationCodeGrants: number;
   refreshGrants: number;
 }
@@ -76,9 +84,10 @@ export async function startTestIdp(options: StartTestIdpOptions): Promise<TestId
     users,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
     signingKey,
+    ...(options.resourceServers && { resourceServers: options.resourceServers }),
   });
 
-  const counters: TestIdpCounters = { tokenRequests: 0, authorizationCodeGrants: 0, refreshGrants: 0 };
+  const counters: TestIdpCounters = { tokenRequests: 0, authorizationCodeGrants: 0, refreshGrants: 0, jwksRequests: 0, discoveryRequests: 0, introspectionRequests: 0 };
   // Both events fire before the response is written, so a client never sees a stale count.
   const countGrant = (ctx: KoaContextWithOIDC): void => {
     const grantType = ctx.oidc.params?.['grant_type'];
@@ -101,6 +110,9 @@ export async function startTestIdp(options: StartTestIdpOptions): Promise<TestId
     }
     const path = new URL(req.url ?? '/', issuer).pathname;
     if (req.method === 'POST' && path === '/token') counters.tokenRequests++;
+    if (path === '/jwks') counters.jwksRequests++;
+    if (path === '/.well-known/openid-configuration') counters.discoveryRequests++;
+    if (path === '/token/introspection') counters.introspectionRequests++;
     if (isInteractionPath(path)) {
       void handleInteraction(provider, users, req, res);
     } else {

@@ -9,6 +9,7 @@ import { startNginx, type StartNginxOptions } from '../nginx/start-nginx.ts';
 import type { NginxHandle } from '../nginx/start-nginx.ts';
 import { localGatehouseEnv } from '../support/gatehouse-env.ts';
 import { freePorts } from '../support/ports.ts';
+import type { ResourceServer } from '../idp/resource-servers.ts';
 import { startGatehouse } from './gatehouse-process.ts';
 import type { GatehouseProcess } from './gatehouse-process.ts';
 
@@ -23,6 +24,8 @@ export interface StackOptions {
   /** Metrics ports, parallel to `gatehousePorts`. */
   gatehouseMetricsPorts?: number[];
   upstreamPort?: number;
+  /** The APIs machine clients ask the IdP tokens for (client credentials grant with `resource=`). */
+  idpResourceServers?: readonly ResourceServer[];
   idpPort?: number;
   /** Lifetime of the IdP's access and ID tokens; default 300 s. */
   accessTokenTtlSeconds?: number;
@@ -89,6 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack | Ca
     const idp = await startTestIdp({
       port: options.idpPort ?? 0,
       ...(options.accessTokenTtlSeconds === undefined ? {} : { accessTokenTtlSeconds: options.accessTokenTtlSeconds }),
+      ...(options.idpResourceServers && { resourceServers: options.idpResourceServers }),
       clients: [
         {
           ...client,
