@@ -163,6 +163,8 @@ export interface Config {
   readonly showDenialDetails: boolean;
   /** GATEHOUSE_AUDIT_LOG: where security events go as JSON lines. */
   readonly audit: import('./validate-audit.ts').AuditSettings;
+  /** Set when OTEL_TRACES_EXPORTER=otlp: spans go to an OTLP/HTTP receiver. */
+  readonly tracing: import('./validate-tracing.ts').TracingSettings | undefined;
   readonly cookie: {
     /** The name as sent, including any `__Host-` prefix. */
     readonly name: string;

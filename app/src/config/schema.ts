@@ -16,6 +16,7 @@ import { PROXY_SCHEMA } from './schema-proxies.ts';
 import { SERVICEACCOUNT_SCHEMA } from './schema-serviceaccount.ts';
 import { SIDECAR_SCHEMA } from './schema-sidecar.ts';
 import { SOURCE_SCHEMA } from './schema-sources.ts';
+import { TRACING_SCHEMA } from './schema-tracing.ts';
 import { commaList, cookieKeys, duration, durationOrOff, positiveInt, scopeList, urlWithPath } from './validators.ts';
 
 /** Variables that hold secrets: each may instead be given as `<NAME>_FILE`, a path to a mounted file. */
@@ -193,6 +194,7 @@ export const ENV_SCHEMA = {
   ...PAGES_SCHEMA,
   ...ASSERTION_SCHEMA,
   ...AUDIT_SCHEMA,
+  ...TRACING_SCHEMA,
 };
 
 /** The environment after envalid has parsed it. */

@@ -14,6 +14,7 @@ import { listsProviders, validateProviders } from './validate-providers.ts';
 import { validateProxies } from './validate-proxies.ts';
 import { validateServiceAccount } from './validate-serviceaccount.ts';
 import { validateSidecar } from './validate-sidecar.ts';
+import { validateTracing } from './validate-tracing.ts';
 import type { CleanedEnv } from './schema.ts';
 import { parseIdentityConfig } from '../identity/identity-config.ts';
 
@@ -103,6 +104,7 @@ export function validateCrossField(
   const sidecar = validateSidecar(env, file, { backend, identitySources: provider.identitySources }, problems);
   const assertion = validateAssertion(env, proxies.signinUrl ?? provider.login?.redirectUrl, problems);
   const audit = validateAudit(env, problems);
+  const tracing = validateTracing(env, problems);
   const domain = env.GATEHOUSE_COOKIE_DOMAIN.trim() || undefined;
   const secure = env.GATEHOUSE_COOKIE_SECURE;
   const baseName = env.GATEHOUSE_COOKIE_NAME;
@@ -135,6 +137,7 @@ export function validateCrossField(
     sidecar,
     assertion,
     audit,
+    tracing,
     showDenialDetails: env.GATEHOUSE_SHOW_DENIAL_DETAILS,
     cookie: {
       // The __Host- prefix pins the cookie to this exact host; browsers accept it only when Secure and without Domain.
