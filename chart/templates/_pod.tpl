@@ -11,8 +11,10 @@
       key: {{ $name }}
 {{- end }}
 {{- range (include "gatehouse.secretFiles" . | fromYaml).files }}
+{{- if .env }}
 - name: {{ .env }}
   value: {{ printf "%s/%s" (include "gatehouse.secretDir" $) .path | quote }}
+{{- end }}
 {{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}

@@ -266,6 +266,12 @@ files:
     path: elasticsearch-password
 {{- end }}
 {{- end }}
+{{- /* Each listed provider's client secret: a file the config file names, no variable. */}}
+{{- range $v.providers }}
+  - secret: {{ .existingSecret | quote }}
+    key: {{ default "client-secret" .existingSecretKey | quote }}
+    path: {{ include "gatehouse.providerSecretPath" . | quote }}
+{{- end }}
 {{- end }}
 
 {{/* Where the client secret comes from: "existing", "chart" or "none"; `login` always needs one, `oidc` only takes a given one. */}}
