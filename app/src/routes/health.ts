@@ -1,6 +1,7 @@
 /**
  * GET /healthz (the process is alive) and GET /readyz (it can serve: discovery loaded for the
- * provider and each listed one, store reachable, not shutting down). Readiness answers within a bounded time even if the store hangs.
+ * provider and each listed one, store reachable, not shutting down). Readiness answers within a
+ * bounded time even if the store hangs.
  */
 import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps.ts';

@@ -56,6 +56,17 @@ describe('several identity providers', () => {
     assert.equal(authorize.searchParams.get('client_id'), 'gatehouse-partners');
   });
 
+  it("the app's host chooses the provider whose hosts cover it: by an absolute rd, or the host /oauth2/start came through", async () => {
+    const byRd = await httpRequest(`${h.baseUrl}/oauth2/start?rd=${encodeURIComponent('http://partners.localtest/orders')}`);
+    assert.equal(new URL(byRd.headers.location ?? '').origin, h.partners.issuer);
+    const byHost = await httpRequest(`${h.baseUrl}/oauth2/start?rd=%2F`, { headers: { host: 'partners.localtest' } });
+    assert.equal(new URL(byHost.headers.location ?? '').origin, h.partners.issuer);
+    const named = await httpRequest(`${h.baseUrl}/oauth2/start?provider=default&rd=${encodeURIComponent('http://partners.localtest/orders')}`);
+    assert.equal(new URL(named.headers.location ?? '').origin, h.staff.issuer, 'provider= wins over the host');
+    const other = await httpRequest(`${h.baseUrl}/oauth2/start?rd=${encodeURIComponent('http://app.localtest/x')}`);
+    assert.equal(other.status, 200, 'a host no provider claims: the chooser');
+  });
+
   it('each provider signs in with its own claims mapping and roles', async () => {
     const staff = await signIn('alice', 'default');
     const partner = await signIn('alice', 'partners');

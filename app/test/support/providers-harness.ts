@@ -77,6 +77,7 @@ export async function startProvidersHarness(options: ProvidersHarnessOptions = {
           client_id: 'gatehouse-partners',
           client_secret_file: secretFile,
           scopes: ['openid', 'profile', 'email', 'groups'],
+          hosts: ['partners.localtest'],
           // The partners' own mapping: their users are named by email, their admins get another role.
           claims: { username: 'email' },
           group_mappings: { admins: ['partner_admin'] },
@@ -90,7 +91,7 @@ export async function startProvidersHarness(options: ProvidersHarnessOptions = {
     { issuer: staff.issuer, clientSecret: staffSecret, origin: origins[0] as string, port, metricsPort },
     {
       GATEHOUSE_CONFIG_FILE: configFile,
-      GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: options.perHost ? 'app1.localtest,app2.localtest' : 'app.localtest',
+      GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: options.perHost ? 'app1.localtest,app2.localtest' : 'app.localtest,partners.localtest',
       GATEHOUSE_LOG_LEVEL: 'warn',
       ...options.env,
     },
