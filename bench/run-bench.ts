@@ -19,6 +19,7 @@ import { freePorts } from '../e2e/support/ports.ts';
 import { startRedisServer } from '../e2e/support/redis-server.ts';
 import { runSidecarBench } from './sidecar-bench.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
+import { bearerTarget } from './bearer-target.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
     const targets = [
       bare,
       await gatehouseTarget('gatehouse /oauth2/auth, memory store', 0.5, idp, secret, memoryPort as number, {}, children),
+      // A machine's Bearer JWT, verified once and then remembered by its SHA-256 until its exp.
+      await bearerTarget('gatehouse /oauth2/auth, Bearer token (cached verification)', 0.6, SERVER_CORE, children),
       // Traefik's and Caddy's shape: the original request in X-Forwarded-*, from a trusted peer.
       await gatehouseTarget('gatehouse /oauth2/forward-auth, memory store', 0.5, idp, secret, forwardAuthPort as number, { GATEHOUSE_TRUSTED_PROXY_SOURCES: '127.0.0.1/32' }, children, {
         path: '/oauth2/forward-auth?allowed_groups=admins',

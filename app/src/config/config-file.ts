@@ -9,7 +9,7 @@ import { IDENTITY_SECTIONS } from '../identity/identity-config.ts';
 import { ELASTAUTH_KEYS } from './elastauth/elastauth-keys.ts';
 
 /** Top-level keys this version understands: its own sections and elastauth's keys. */
-export const CONFIG_FILE_KEYS: readonly string[] = Object.freeze([...new Set(['version', ...IDENTITY_SECTIONS, 'sidecar', 'client_certificates', ...ELASTAUTH_KEYS])]);
+export const CONFIG_FILE_KEYS: readonly string[] = Object.freeze([...new Set(['version', ...IDENTITY_SECTIONS, 'sidecar', 'client_certificates', 'bearer', ...ELASTAUTH_KEYS])]);
 
 /** A YAML syntax error as one line: where (line and column, 1-based) and what. */
 function describeYamlError(err: unknown): string {

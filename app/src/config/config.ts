@@ -134,6 +134,8 @@ export interface Config {
   readonly identitySources: readonly import('./identity-sources.ts').SourceName[];
   /** Set for the login and oidc providers. */
   readonly oidc: OidcSettings | undefined;
+  /** The config file's `bearer` section: the token issuers trusted instead of the provider alone; undefined without it. */
+  readonly bearer: import('./bearer-settings.ts').BearerSettings | undefined;
   /** Set for the login provider only. */
   readonly login: LoginSettings | undefined;
   /** The config file's `providers`: sign-in providers beside the GATEHOUSE_OIDC_* one ([] without the list). */

@@ -7,7 +7,7 @@ import type { AuthProvider } from './config.ts';
 import { ENV_SCHEMA } from './schema.ts';
 
 /** The identity sources gatehouse knows. */
-export const SOURCE_NAMES = ['session', 'bearer', 'trusted-headers', 'serviceaccount', 'certificate', 'ldap', 'htpasswd'] as const;
+export const SOURCE_NAMES = ['session', 'bearer', 'introspection', 'trusted-headers', 'serviceaccount', 'certificate', 'ldap', 'htpasswd'] as const;
 
 /** One identity source. */
 export type SourceName = (typeof SOURCE_NAMES)[number];

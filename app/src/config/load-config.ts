@@ -11,6 +11,7 @@ import { checkRequiredForSources, chooseSources, SOURCE_VARIABLES } from './iden
 import { ENV_SCHEMA, SECRET_VARIABLES } from './schema.ts';
 import { validateCrossField } from './validate.ts';
 import { requiredWithRealm } from './validate-elasticsearch-oidc.ts';
+import { listsIssuers, requiredWithIssuers } from './validate-bearer.ts';
 import type { Config } from './config.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -89,7 +90,8 @@ export function loadConfig(env: Env = process.env): Config {
     // The provider's required variables and the file's sections are still checked, so one run
     // reports every problem.
     const listed = (resolved.GATEHOUSE_IDENTITY_SOURCES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-    checkRequiredForSources(chooseSources(listed, resolved.GATEHOUSE_AUTH_PROVIDER || 'login', []), requiredWithRealm(resolved, (name) => Boolean(resolved[name])), problems);
+    const chosen = chooseSources(listed, resolved.GATEHOUSE_AUTH_PROVIDER || 'login', []);
+    checkRequiredForSources(chosen, requiredWithIssuers(chosen.sources, listsIssuers(file), requiredWithRealm(resolved, (name) => Boolean(resolved[name]))), problems);
     parseIdentityConfig(file, problems);
     throw new ConfigError(problems);
   }

@@ -10,6 +10,7 @@ import { checkRequiredForSources, chooseSources, type SourceName } from './ident
 import type { CleanedEnv } from './schema.ts';
 import { checkRealmSource, requiredWithRealm, signsInThroughRealm } from './validate-elasticsearch-oidc.ts';
 import { callbacksPerHost, requiredWithProviders } from './validate-providers.ts';
+import { requiredWithIssuers } from './validate-bearer.ts';
 
 /** The provider-dependent settings. */
 export interface ProviderSettings {
@@ -97,14 +98,16 @@ function trustedHeaderSettings(env: CleanedEnv, problems: string[]): TrustedHead
 /**
  * Validates the settings of the chosen identity sources.
  * @param listsProviders - whether the config file lists providers: then the GATEHOUSE_OIDC_* one is optional
+ * @param listsIssuers - whether the config file lists token issuers: then the bearer source needs no GATEHOUSE_OIDC_* provider
  */
-export function validateProvider(env: CleanedEnv, problems: string[], listsProviders = false): ProviderSettings {
+export function validateProvider(env: CleanedEnv, problems: string[], listsProviders = false, listsIssuers = false): ProviderSettings {
   const authProvider = env.GATEHOUSE_AUTH_PROVIDER as AuthProvider;
   const record = env as unknown as Readonly<Record<string, unknown>>;
   const chosen = chooseSources(env.GATEHOUSE_IDENTITY_SOURCES, authProvider, problems);
   const uses = (source: SourceName): boolean => chosen.sources.includes(source);
   const given = (name: string): boolean => record[name] !== undefined && record[name] !== '';
-  checkRequiredForSources(chosen, requiredWithRealm(env, requiredWithProviders(env, { listsProviders, bearer: uses('bearer') }, given)), problems);
+  const needsProvider = { listsProviders, bearer: uses('bearer') && !listsIssuers };
+  checkRequiredForSources(chosen, requiredWithIssuers(chosen.sources, listsIssuers, requiredWithRealm(env, requiredWithProviders(env, needsProvider, given))), problems);
   checkRealmSource(env, chosen.sources, problems);
   // Signing in through Elasticsearch's realm, gatehouse is no relying party: the provider serves Bearer tokens only.
   const oidc = (uses('session') && !signsInThroughRealm(env)) || uses('bearer') ? oidcSettings(env, problems) : undefined;

@@ -8,6 +8,7 @@ import { validateAudit } from './validate-audit.ts';
 import { validateBackend } from './validate-backend.ts';
 import { validatePasswordSources } from './validate-basic.ts';
 import { validateClientCert } from './validate-client-cert.ts';
+import { listsIssuers, validateBearer } from './validate-bearer.ts';
 import { validateOutbound } from './validate-outbound.ts';
 import { validateProvider } from './validate-provider.ts';
 import { listsProviders, validateProviders } from './validate-providers.ts';
@@ -93,8 +94,9 @@ export function validateCrossField(
   problems: string[],
   files: { readonly keysFile?: string | undefined; readonly elasticsearchCaPem?: string | undefined; readonly oidcCaPem?: string | undefined } = {},
 ): Omit<Config, 'configWarnings' | 'rereadConfigFile'> | undefined {
-  const provider = validateProvider(env, problems, listsProviders(file));
+  const provider = validateProvider(env, problems, listsProviders(file), listsIssuers(file));
   const providers = validateProviders(env, file, provider.identitySources.includes('session'), problems);
+  const bearer = validateBearer(env, file, provider.identitySources, problems);
   const backend = validateBackend(env, files.elasticsearchCaPem, problems);
   const outbound = validateOutbound(env, files.oidcCaPem, problems);
   const proxies = validateProxies(env, provider.login, problems);
@@ -124,6 +126,7 @@ export function validateCrossField(
     authProvider: provider.authProvider,
     identitySources: provider.identitySources,
     oidc: provider.oidc,
+    bearer,
     login: provider.login,
     providers,
     trustedHeaders: provider.trustedHeaders,

@@ -52,12 +52,14 @@ function subjectNeeds(p: {
   readonly roles?: readonly string[] | undefined;
   readonly emails?: readonly string[] | undefined;
   readonly emailDomains?: readonly string[] | undefined;
+  readonly scopes?: readonly string[] | undefined;
 }): string[] {
   return [
     ...listNeed(p.groups, (g) => `membership of ${g}`, 'membership of a group (none is accepted)'),
     ...listNeed(p.roles, (r) => `the role ${r}`, 'a role (none is accepted)'),
     ...listNeed(p.emails, (e) => `the email address ${e}`, 'an email address (none is accepted)'),
     ...listNeed(p.emailDomains, (d) => `an email address at ${d}`, 'an email address (no domain is accepted)'),
+    ...listNeed(p.scopes, (s) => `a token granting the scope ${s}`, 'a token scope (none is accepted)'),
   ];
 }
 
@@ -81,6 +83,7 @@ export function describeNeeds(query: ExtendedQuery): string[] {
   const needs = subjectNeeds({
     groups: base.allowedGroups,
     roles: query.allowedRoles,
+    scopes: query.allowedScopes,
     emails: base.allowedEmails,
     emailDomains: base.allowedEmailDomains,
   });

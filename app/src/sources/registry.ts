@@ -4,6 +4,7 @@
  */
 import type { SourceName } from '../config/identity-sources.ts';
 import type { AppDeps } from '../deps.ts';
+import { createIntrospectionSource } from './introspection/introspection-source.ts';
 import { createBearerSource } from './bearer/bearer-source.ts';
 import { createCertificateSource } from './certificate/certificate-source.ts';
 import type { IdentitySource } from './identity-source.ts';
@@ -20,6 +21,7 @@ export type SourceFactory = (deps: AppDeps) => IdentitySource;
 export const SOURCE_FACTORIES: Readonly<Record<SourceName, SourceFactory>> = Object.freeze({
   session: createSessionSource,
   bearer: createBearerSource,
+  introspection: createIntrospectionSource,
   'trusted-headers': createTrustedHeadersSource,
   certificate: createCertificateSource,
   ldap: (deps) => createLdapSource(deps),

@@ -1,7 +1,8 @@
 /**
  * The outbound HTTP stack, built once at start-up from the Config: one dispatcher per target (the
- * OpenID Provider, Elasticsearch), each with its CA bundle, timeouts and the egress proxy, and the
- * fetches and the Elasticsearch agent that go through them and log every failed call.
+ * OpenID Provider, each listed token issuer, Elasticsearch), each with its CA bundle, timeouts and
+ * the egress proxy, and the fetches and the Elasticsearch agent that go through them and log every
+ * failed call.
  */
 import type { Dispatcher } from 'undici';
 import type { Config } from '../../config/config.ts';
@@ -20,6 +21,23 @@ const CALLS: Readonly<Record<ProviderCall, FetchCall>> = Object.freeze({
   userinfo: Object.freeze({ target: 'provider userinfo', expect200: false }),
 });
 
+/** The calls gatehouse makes to a token issuer of the config file's `bearer.issuers`. */
+export type IssuerCall = 'discovery' | 'jwks' | 'introspection';
+
+const ISSUER_CALLS: Readonly<Record<IssuerCall, FetchCall>> = Object.freeze({
+  discovery: Object.freeze({ target: 'issuer discovery', expect200: true }),
+  jwks: Object.freeze({ target: 'issuer JWKS', expect200: true }),
+  // A 4xx is the issuer refusing gatehouse's client authentication: logged by the caller, once.
+  introspection: Object.freeze({ target: 'issuer introspection', expect200: false }),
+});
+
+/** One token issuer's side of the stack. */
+export interface IssuerOutbound {
+  readonly dispatcher: Dispatcher;
+  /** A fetch for `call`; made at start-up, not per request. */
+  fetch(call: IssuerCall): OutboundFetch;
+}
+
 /** The OpenID Provider's side of the stack. */
 export interface ProviderOutbound {
   readonly dispatcher: Dispatcher;
@@ -36,6 +54,12 @@ export interface Outbound {
   readonly provider: ProviderOutbound | undefined;
   /** Each provider of the config file's `providers` list, by id: its own dispatcher, with its `ca_file` or GATEHOUSE_OIDC_CA_FILE's bundle. */
   readonly providers: ReadonlyMap<string, ProviderOutbound>;
+  /**
+   * Each listed token issuer's, by its exact `iss`: its own dispatcher with its `ca_file`, or
+   * GATEHOUSE_OIDC_CA_FILE's bundle when it has none (the system CAs when neither is set), the
+   * egress proxy, and GATEHOUSE_OIDC_TIMEOUT.
+   */
+  readonly issuers: ReadonlyMap<string, IssuerOutbound>;
   /** The Elasticsearch client's agent; set when Elasticsearch hosts are configured. */
   readonly elasticsearch: TransportAgent | undefined;
   /** Closes every dispatcher: idle connections at once, busy ones when their request ends. */
@@ -53,7 +77,7 @@ function providerOutbound(dispatcher: Dispatcher, log: FailureLog): ProviderOutb
  * Builds the stack. Nothing connects until the first call.
  * @param log - where failed calls are written, with target, URL and cause
  */
-export function createOutbound(config: Pick<Config, 'oidc' | 'backend' | 'outbound'> & Partial<Pick<Config, 'providers'>>, log: FailureLog): Outbound {
+export function createOutbound(config: Pick<Config, 'oidc' | 'backend' | 'outbound'> & Partial<Pick<Config, 'bearer' | 'providers'>>, log: FailureLog): Outbound {
   const { connectTimeoutMs, proxy, oidcCaPem } = config.outbound;
   const dispatchers: Dispatcher[] = [];
   const build = (caPem: string | undefined, timeoutMs: number): Dispatcher => {
@@ -62,11 +86,17 @@ export function createOutbound(config: Pick<Config, 'oidc' | 'backend' | 'outbou
     return dispatcher;
   };
   const elasticsearch = config.backend.elasticsearch;
+  const issuers = new Map<string, IssuerOutbound>();
+  for (const issuer of config.bearer?.issuers ?? []) {
+    const dispatcher = build(issuer.caPem ?? oidcCaPem, issuer.timeoutMs);
+    issuers.set(issuer.issuer, { dispatcher, fetch: (call) => loggedFetch(dispatcher, log, () => ISSUER_CALLS[call]) });
+  }
   const providers = new Map<string, ProviderOutbound>();
   for (const listed of config.providers ?? []) providers.set(listed.id, providerOutbound(build(listed.caPem ?? oidcCaPem, listed.oidc.timeoutMs), log));
   return {
     provider: config.oidc ? providerOutbound(build(oidcCaPem, config.oidc.timeoutMs), log) : undefined,
     providers,
+    issuers,
     elasticsearch: elasticsearch ? transportAgent(build(elasticsearch.caPem, elasticsearch.timeoutMs), log) : undefined,
     async close() {
       await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));

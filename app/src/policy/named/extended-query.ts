@@ -2,6 +2,8 @@
  * The auth-url query extended with roles and named policies:
  * - `allowed_roles=a,b` — the subject holds a or b; like the other `allowed_*` keys only the first
  *   occurrence counts;
+ * - `allowed_scopes=a,b` — the token grants a or b in its `scope` or `scp` claim (first occurrence
+ *   counts); a signed-in person's session rarely holds scopes, so this key is for token routes;
  * - `role=A|B&role=C` — EasyAuth's documented semantics, (A or B) and C, case-sensitive. Unlike
  *   every other key, each repeated `role` adds a requirement: EasyAuth annotations written this way
  *   keep their meaning, and adding a key can only narrow access, never widen it;
@@ -14,6 +16,7 @@
 import { parseQueryPolicy, PolicyQueryError, type QueryPolicy } from '../query-policy.ts';
 import { evaluatePolicy, type PolicyDecision, type PolicySubject } from './evaluate-policy.ts';
 import { REASONS as R, type Reason } from '../reasons.ts';
+import { holdsScope, parseAllowedScopes } from '../token-scopes.ts';
 import type { NamedPolicy } from './policy-types.ts';
 import type { RequestFacts } from './request-facts.ts';
 
@@ -21,13 +24,15 @@ import type { RequestFacts } from './request-facts.ts';
 export interface ExtendedQuery {
   readonly base: QueryPolicy;
   readonly allowedRoles: readonly string[] | undefined;
+  /** `allowed_scopes`: one of them must be granted by the token. */
+  readonly allowedScopes: readonly string[] | undefined;
   /** each inner list is one `role` parameter: any of it suffices, and every list must be met */
   readonly roleRequirements: readonly (readonly string[])[];
   readonly policy: NamedPolicy | undefined;
 }
 
 const MAX_QUERY = 4096;
-const EXTENDED = new Set(['allowed_roles', 'role', 'policy']);
+const EXTENDED = new Set(['allowed_roles', 'allowed_scopes', 'role', 'policy']);
 
 function decode(text: string, pair: string): string {
   try {
@@ -53,6 +58,7 @@ export function parseExtendedQuery(rawQuery: string, policies: ReadonlyMap<strin
   if (rawQuery.length > MAX_QUERY) throw new PolicyQueryError('query longer than 4096 characters');
   const rest: string[] = [];
   let allowedRoles: string[] | undefined;
+  let allowedScopes: readonly string[] | undefined;
   let policyName: string | undefined;
   const roleRequirements: string[][] = [];
   for (const pair of rawQuery.split('&')) {
@@ -67,6 +73,7 @@ export function parseExtendedQuery(rawQuery: string, policies: ReadonlyMap<strin
     const value = eq === -1 ? '' : decode(pair.slice(eq + 1), pair);
     if (name === 'allowed_roles') allowedRoles ??= split(value, ',');
     else if (name === 'policy') policyName ??= value;
+    else if (name === 'allowed_scopes') allowedScopes ??= parseAllowedScopes(value);
     else {
       const alternatives = split(value, '|');
       if (alternatives.length === 0) throw new PolicyQueryError('role parameter names no role');
@@ -78,7 +85,7 @@ export function parseExtendedQuery(rawQuery: string, policies: ReadonlyMap<strin
     policy = policies.get(policyName);
     if (policy === undefined) throw new PolicyQueryError(`unknown policy ${JSON.stringify(policyName.slice(0, 100))}`);
   }
-  return Object.freeze({ base: parseQueryPolicy(rest.join('&')), allowedRoles, roleRequirements, policy });
+  return Object.freeze({ base: parseQueryPolicy(rest.join('&')), allowedRoles, allowedScopes, roleRequirements, policy });
 }
 
 /**
@@ -102,6 +109,10 @@ export function evaluateExtendedQuery(query: ExtendedQuery, subject: PolicySubje
     parts.push({ allow: ok, reasons: [ok ? R.roleOk : R.roleUnauthorized] });
   }
   if (query.policy) parts.push(evaluatePolicy(query.policy, subject, facts));
+  if (query.allowedScopes) {
+    const ok = holdsScope(query.allowedScopes, subject.claims);
+    parts.push({ allow: ok, reasons: [ok ? R.scopeOk : R.scopeInsufficient] });
+  }
   const allow = parts.every((part) => part.allow);
   const reasons: Reason[] = [];
   for (const part of parts) {

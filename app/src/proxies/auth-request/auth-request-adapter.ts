@@ -6,14 +6,18 @@
  * X-Original-Method, X-Original-URL and X-Real-IP only when a policy looks at it. Answers are
  * 200 with identity headers, 401 when not signed in, 403 when signed in but not allowed, a fast
  * 5xx when anything fails, and never a 3xx (nginx turns it into a 500). A 401 names the sign-in
- * URL in X-Gatehouse-Signin for proxies that can redirect on it.
+ * URL in X-Gatehouse-Signin for proxies that can redirect on it. Where tokens are accepted, a 401
+ * for a machine and a 403 for a token lacking the route's scope carry RFC 6750's WWW-Authenticate
+ * (nginx hands a 401's to the client; the body never reaches it, so none is sent).
  */
 import type { IncomingMessage } from 'node:http';
+import type { CheckOutcome } from '../../check/check-outcome.ts';
 import type { AppDeps } from '../../deps.ts';
 import { requestFacts } from '../../policy/named/request-facts.ts';
-import type { Reason } from '../../policy/reasons.ts';
 import { createBasicChallenge, limitedHeaders } from '../basic-challenge.ts';
 import { readHost, readUri } from '../forwarded-values.ts';
+import { acceptsTokens, insufficientScopeAnswer, isMachine, missingScopes, unauthenticatedAnswer } from '../machine-answers.ts';
+import { wantsPage } from '../original-request.ts';
 import { NO_STORE, writeRefusal, type ProxyAdapter } from '../proxy-adapter.ts';
 import { createSignInTarget } from '../sign-in-target.ts';
 
@@ -44,12 +48,11 @@ function routeQueryOf(url: string): string {
 export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAdapter {
   const links = createSignInTarget(deps.config);
   const signinUrl = deps.config.proxies.signinUrl?.href;
+
+  const tokens = acceptsTokens(deps.config.identitySources);
   const basicChallenge = createBasicChallenge(deps.config);
 
-  const unauthenticatedHeaders = (req: IncomingMessage, reasons: readonly Reason[]): readonly string[] => {
-    // A refused or missing login and password: the client asks for them again.
-    const basic = basicChallenge(reasons);
-    if (basic !== undefined) return [...NO_STORE, 'WWW-Authenticate', basic];
+  const signinHeaders = (req: IncomingMessage): readonly string[] => {
     if (!links || signinUrl === undefined) return NO_STORE;
     const raw = req.headers['x-original-url'];
     const match = typeof raw === 'string' ? ORIGINAL_URL.exec(raw) : null;
@@ -58,6 +61,20 @@ export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAd
     // Without a usable original URL the sign-in URL still helps; it just returns to "/".
     const target = match && host.ok && uri.ok ? links({ scheme: match[1]?.toLowerCase() === 'https' ? 'https' : 'http', host: host.value, uri: uri.value }).signIn : signinUrl;
     return [...NO_STORE, SIGNIN_HEADER, target];
+  };
+
+  const unauthenticatedHeaders = (req: IncomingMessage, outcome: Extract<CheckOutcome, { kind: 'unauthenticated' }>): readonly string[] => {
+    // A refused or missing login and password: the client asks for them again.
+    const basic = basicChallenge(outcome.reasons);
+    if (basic !== undefined) return [...NO_STORE, 'WWW-Authenticate', basic];
+    const headers = signinHeaders(req);
+    if (!tokens || !isMachine(req.headers, wantsPage(req.headers))) return headers;
+    return [...headers, 'WWW-Authenticate', unauthenticatedAnswer(outcome.reasons).challenge];
+  };
+
+  const deniedHeaders = (outcome: Extract<CheckOutcome, { kind: 'deny' }>): readonly string[] => {
+    const scopes = missingScopes(outcome.reasons, outcome.route?.query.allowedScopes);
+    return scopes === undefined ? NO_STORE : [...NO_STORE, 'WWW-Authenticate', insufficientScopeAnswer(scopes).challenge];
   };
 
   return {
@@ -76,7 +93,14 @@ export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAd
         res.end();
         return 403;
       }
-      const headers = outcome.kind === 'allow' ? outcome.headers : outcome.kind === 'unauthenticated' ? unauthenticatedHeaders(req, outcome.reasons) : NO_STORE;
+      const headers =
+        outcome.kind === 'allow'
+          ? outcome.headers
+          : outcome.kind === 'unauthenticated'
+            ? unauthenticatedHeaders(req, outcome)
+            : outcome.kind === 'deny'
+              ? deniedHeaders(outcome)
+              : NO_STORE;
       res.writeHead(outcome.status, headers as string[]);
       res.end();
       return outcome.status;

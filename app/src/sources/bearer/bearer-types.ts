@@ -1,6 +1,7 @@
 /**
  * Types shared by the Bearer-token identity source (elastauth's `oidc` provider, hardened).
  */
+import type { JWTVerifyGetKey } from 'jose';
 import type { OutboundFetch } from '../../http/outbound/logged-fetch.ts';
 
 /** How a Bearer token is validated, as elastauth's `oidc.token_validation`. */
@@ -13,6 +14,8 @@ export interface BearerVerifierOptions {
   /** The client id; a token's `aud` must include it. */
   readonly audience: string;
   readonly jwksUri: string;
+  /** The issuer's keys, when they are held elsewhere (createIssuerKeys); otherwise fetched from `jwksUri`. */
+  readonly getKey?: JWTVerifyGetKey;
   /** Required for the `userinfo` and `both` modes. */
   readonly userinfoUrl?: string;
   readonly mode: BearerMode;
@@ -37,6 +40,7 @@ export type BearerReason =
   | 'bearer_unknown_key'
   | 'bearer_bad_signature'
   | 'bearer_wrong_issuer'
+  | 'bearer_unknown_issuer'
   | 'bearer_wrong_audience'
   | 'bearer_expired'
   | 'bearer_not_yet_valid'

@@ -24,6 +24,8 @@ import { ASYMMETRIC_ALGORITHMS, remoteKeySet, verifyJwt, type JwtCheck } from '.
 /** Verifies Authorization headers. */
 export interface BearerVerifier {
   verify(authorizationHeader: string | undefined): Promise<BearerResult>;
+  /** Verifies a token already read from its header. */
+  verifyToken(token: string): Promise<BearerResult>;
 }
 
 const DEFAULT_CLOCK_TOLERANCE_SEC = 30;
@@ -94,27 +96,29 @@ export function createBearerVerifier(options: BearerVerifierOptions): BearerVeri
     audience: options.audience,
     algorithms: options.allowedAlgorithms ?? ASYMMETRIC_ALGORITHMS,
     clockToleranceSec: options.clockToleranceSec ?? DEFAULT_CLOCK_TOLERANCE_SEC,
-    getKey: remoteKeySet(options.jwksUri, options.fetchTimeoutMs, options.fetch?.jwks),
+    getKey: options.getKey ?? remoteKeySet(options.jwksUri, options.fetchTimeoutMs, options.fetch?.jwks),
   };
   const userinfoUrl = options.userinfoUrl ?? '';
   const timeoutMs = options.fetchTimeoutMs;
   const fetchUserinfo = options.fetch?.userinfo;
+  const verifyToken = (token: string): Promise<BearerResult> => {
+    const jwt = isJwsShaped(token);
+    switch (options.mode) {
+      case 'jwks':
+        return jwt ? verifyJwt(token, check) : Promise.resolve(fail('bearer_malformed', 'not a JWT; the jwks mode accepts only JWTs'));
+      case 'both':
+        return jwt ? verifyJwt(token, check) : verifyOpaque(token, userinfoUrl, options.audience, timeoutMs, fetchUserinfo);
+      case 'userinfo':
+        return jwt
+          ? verifyJwtThenUserinfo(token, check, userinfoUrl, timeoutMs, fetchUserinfo)
+          : verifyOpaque(token, userinfoUrl, options.audience, timeoutMs, fetchUserinfo);
+    }
+  };
   return {
     async verify(authorizationHeader) {
       const read = readBearerToken(authorizationHeader);
-      if (!('token' in read)) return read;
-      const { token } = read;
-      const jwt = isJwsShaped(token);
-      switch (options.mode) {
-        case 'jwks':
-          return jwt ? verifyJwt(token, check) : fail('bearer_malformed', 'not a JWT; the jwks mode accepts only JWTs');
-        case 'both':
-          return jwt ? verifyJwt(token, check) : verifyOpaque(token, userinfoUrl, options.audience, timeoutMs, fetchUserinfo);
-        case 'userinfo':
-          return jwt
-            ? verifyJwtThenUserinfo(token, check, userinfoUrl, timeoutMs, fetchUserinfo)
-            : verifyOpaque(token, userinfoUrl, options.audience, timeoutMs, fetchUserinfo);
-      }
+      return 'token' in read ? verifyToken(read.token) : read;
     },
+    verifyToken,
   };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { isJwsShaped, readBearerToken } from './read-bearer-token.ts';
+import { bearerTokenOf, canonicalTokenText, hasBearerScheme, isJwsShaped, readBearerToken } from './read-bearer-token.ts';
 
 // (header, token or failure reason)
 const cases: Array<[string | undefined, string]> = [
@@ -41,4 +41,13 @@ test('reading never throws', () => {
       if ('token' in read) isJwsShaped(read.token);
     }),
   );
+});
+
+test('the canonical text is the exact tail of "Bearer "; any other spelling takes the full path', () => {
+  assert.equal(canonicalTokenText('Bearer abc.def.ghi'), 'abc.def.ghi');
+  assert.equal(canonicalTokenText('Bearer  abc'), ' abc', 'unchecked: it is only ever a cache key');
+  for (const header of [undefined, 'bearer abc', 'Basic abc', `Bearer ${'a'.repeat(20_000)}`]) assert.equal(canonicalTokenText(header), undefined);
+  assert.equal(hasBearerScheme('  BEARER x'), true);
+  assert.equal(hasBearerScheme('Bearerx'), false);
+  assert.equal(bearerTokenOf('Bearer  abc  '), 'abc');
 });

@@ -1,11 +1,12 @@
 /**
- * Verifies a JWT against the provider's JWKS: signature, algorithm allow-list, `iss`, `aud`,
+ * Verifies a JWT against an issuer's JWKS: signature, algorithm allow-list, `iss`, `aud`,
  * `exp` (required) and `nbf`. jose's errors become stable reasons here, and a failure to fetch
  * the key set is kept apart from a bad token, so the caller can answer 503 rather than 401.
  */
-import { createRemoteJWKSet, customFetch, decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { decodeProtectedHeader, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { OutboundFetch } from '../../http/outbound/logged-fetch.ts';
 import { fail, type BearerReason, type BearerResult } from './bearer-types.ts';
+import { createIssuerKeys, KeySetUnavailableError } from './issuer-keys.ts';
 
 /** Every asymmetric JWS algorithm; `none` and the HMAC family are never accepted. */
 export const ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze([
@@ -15,32 +16,20 @@ export const ASYMMETRIC_ALGORITHMS: readonly string[] = Object.freeze([
 /** What the verifier needs. */
 export interface JwtCheck {
   readonly issuer: string;
-  readonly audience: string;
+  /** The token's `aud` must name this one, or one of these. */
+  readonly audience: string | readonly string[];
   readonly algorithms: readonly string[];
   readonly clockToleranceSec: number;
   readonly getKey: JWTVerifyGetKey;
 }
 
-/** Marks a failure to obtain the key set, as opposed to a token without a matching key. */
-class KeySetUnavailableError extends Error {
-  readonly code = 'JWKS_UNAVAILABLE';
-}
-
 /**
- * The provider's key set, cached by jose: fetched on first use, again only after `cacheMaxAge`
- * (10 min) or, for an unknown `kid`, at most once per cooldown (30 s), never per request.
- * @param fetchJwks - the provider's fetch; jose's default (the global fetch) when not given
+ * The key set at `jwksUri`, fetched at once and kept (see createIssuerKeys): again every 10
+ * minutes and, for an unknown `kid`, at most once per cooldown (30 s), never per request.
+ * @param fetchJwks - the provider's fetch; the global fetch when not given
  */
-export function remoteKeySet(jwksUri: string, timeoutMs: number, fetchJwks?: OutboundFetch): JWTVerifyGetKey {
-  const remote = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: timeoutMs, ...(fetchJwks && { [customFetch]: fetchJwks }) });
-  return async (header, token) => {
-    try {
-      return await remote(header, token);
-    } catch (err) {
-      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
-      throw new KeySetUnavailableError(`the JWKS could not be read: ${(err as Error)?.message ?? String(err)}`, { cause: err });
-    }
-  };
+export function remoteKeySet(jwksUri: string, timeoutMs: number, fetchJwks: OutboundFetch = fetch): JWTVerifyGetKey {
+  return createIssuerKeys({ locate: async () => jwksUri, fetch: fetchJwks, timeoutMs, now: Date.now }).getKey;
 }
 
 const CLAIM_REASONS: Readonly<Record<string, BearerReason>> = {
@@ -84,7 +73,7 @@ export async function verifyJwt(token: string, check: JwtCheck): Promise<BearerR
   try {
     const { payload } = await jwtVerify(token, check.getKey, {
       issuer: check.issuer,
-      audience: check.audience,
+      audience: typeof check.audience === 'string' ? check.audience : [...check.audience],
       algorithms: [...check.algorithms],
       requiredClaims: ['exp'],
       clockTolerance: check.clockToleranceSec,
