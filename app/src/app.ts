@@ -80,6 +80,8 @@ export function buildApp(deps: AppDeps): MainListener {
   web.get(ROUTES.readyz, health.readyz);
   // Public keys, cacheable for a minute: before the no-store pages below.
   if (deps.assertionKeys) web.get(ROUTES.jwks, createJwksRoute(deps.assertionKeys));
+  // Traced from here on (tracing on): the probes would only bury the sign-ins in spans.
+  if (deps.tracing) web.use(deps.tracing.pages);
 
   // Sign-in pages are per user and must never be cached by a proxy.
   web.use((_req: Request, res: Response, next: NextFunction) => {

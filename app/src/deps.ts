@@ -11,6 +11,7 @@ import type { AuditLog } from './observability/audit-log.ts';
 import type { CheckLog } from './observability/check-log.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
+import type { Tracing } from './observability/tracing/tracing.ts';
 import type { Sealer } from './session/seal.ts';
 import type { Identity } from './session/session-record.ts';
 import type { Sessions } from './session/sessions.ts';
@@ -53,6 +54,8 @@ export interface AppDeps {
   readonly lifecycle: Lifecycle;
   /** The keys of signed identity assertions; set when GATEHOUSE_ASSERTION is on. */
   readonly assertionKeys?: AssertionKeys | undefined;
+  /** Set when tracing is on (OTEL_TRACES_EXPORTER=otlp): wraps checks, pages, dispatchers and the Redis store. */
+  readonly tracing?: Tracing | undefined;
   /** The clock, for tests. */
   readonly now: () => number;
 }

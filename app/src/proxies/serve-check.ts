@@ -10,12 +10,15 @@ import { createCheckRecorder } from '../check/check-recorder.ts';
 import type { AppDeps } from '../deps.ts';
 import { isRefusal, type AdapterRequest, type ProxyAdapter } from './proxy-adapter.ts';
 
-/** Creates the request handler of `adapter` over `pipeline`. */
+/** Creates the request handler of `plainAdapter` over `pipeline`. */
 export function serveCheck(
-  deps: Pick<AppDeps, 'metrics' | 'logger' | 'checkLog'>,
-  adapter: ProxyAdapter,
+  deps: Pick<AppDeps, 'metrics' | 'logger' | 'checkLog' | 'tracing'>,
+  plainAdapter: ProxyAdapter,
   pipeline: CheckPipeline,
 ): (req: IncomingMessage, res: ServerResponse) => void {
+  // With tracing on, a span around each check; off, the handler below is used as it is.
+  const tracing = deps.tracing?.check(plainAdapter);
+  const adapter = tracing?.adapter ?? plainAdapter;
   const record = createCheckRecorder(deps, adapter.endpoint);
   const { logger } = deps;
 
@@ -32,7 +35,7 @@ export function serveCheck(
     res.end();
   };
 
-  return (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     const started = performance.now();
     try {
       const request = adapter.read(req);
@@ -48,4 +51,5 @@ export function serveCheck(
       crashed(res, err);
     }
   };
+  return tracing ? tracing.wrap(handler) : handler;
 }

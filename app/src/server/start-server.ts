@@ -19,6 +19,7 @@ import { createAuditLog } from '../observability/audit-log.ts';
 import { createCheckLog } from '../observability/check-log.ts';
 import { createLogger, createStdoutDestination, type Logger } from '../observability/logger.ts';
 import { createMetrics } from '../observability/metrics.ts';
+import { startTracing } from '../observability/tracing/tracing.ts';
 import { createSessionStore } from '../session/create-store.ts';
 import { watchKeyFile } from '../session/key-file-watcher.ts';
 import { createSealer } from '../session/seal.ts';
@@ -57,6 +58,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const stdout = options.logDestination ? undefined : createStdoutDestination();
   const destination = options.logDestination ?? stdout;
   const logger = createLogger(config.logLevel, destination);
+  // Off (the default): undefined, and no part of the OpenTelemetry SDK is loaded.
+  const tracing = await startTracing(config.tracing, logger);
   const now = options.now ?? Date.now;
   const audit = createAuditLog(config.audit, destination, now);
   const metrics = createMetrics(() => store.count());
@@ -68,11 +71,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     if (!timer) storeTimers.set(operation, (timer = metrics.storeDuration.labels({ operation })));
     timer.observe(seconds);
     if (!ok) metrics.storeErrors.inc({ operation });
-  });
+  }, tracing && config.redis ? tracing.storeOperations(config.redis) : undefined);
   const lifecycle: Lifecycle = { shuttingDown: false };
   const sessions = createSessions(config, store, sealer, now);
   // Every outbound HTTP call goes through these dispatchers, built once from the config.
-  const outbound = createOutbound(config, logger);
+  const outbound = createOutbound(config, logger, tracing);
   const idp =
     config.oidc && outbound.provider
       ? createOidcClient(config.oidc, config.login?.redirectUrl, logger, metrics, outbound.provider)
@@ -147,6 +150,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     lifecycle,
     now,
     assertionKeys,
+    tracing,
   };
   const app = buildApp(deps);
   // Sidecar mode brings its own client timeouts (uploads can outlast 30 s) and WebSocket upgrades.
@@ -174,6 +178,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await deps.attempts.close().catch(() => {});
         deps.checkLog.flush();
         audit.close();
+        // Last, so that the spans of the requests finished above are exported too.
+        await tracing?.close();
         stdout?.flushSync();
       });
       return stopping;

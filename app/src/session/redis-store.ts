@@ -6,8 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RedisConfig } from '../config/config.ts';
+import type { TraceOperation } from '../observability/tracing/tracing.ts';
 import { createRedisClient, redisSecrets } from './redis-client.ts';
-import { createRedisGuard, type ObserveOperation } from './redis-guard.ts';
+import { createRedisGuard, type ObserveOperation, type RedisGuard } from './redis-guard.ts';
 import { createInvalidationChannel } from './redis-invalidation.ts';
 import { defineStoreScripts, UNCHANGED } from './redis-scripts.ts';
 import type { Sealer } from './seal.ts';
@@ -21,6 +22,8 @@ export interface RedisStoreOptions {
   readonly now?: () => number;
   /** Called after each operation with its name, duration in seconds and outcome, for metrics. */
   readonly observe?: ObserveOperation;
+  /** Runs each operation inside a span (tracing on); undefined leaves the operations as they are. */
+  readonly trace?: TraceOperation | undefined;
 }
 
 /** Redis wants whole milliseconds, and at least one: zero or less would delete or be refused. */
@@ -39,11 +42,13 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
   const now = options.now ?? Date.now;
   const client = createRedisClient(redis);
   const scripts = defineStoreScripts(client);
-  const guard = createRedisGuard(client, {
+  const guarded = createRedisGuard(client, {
     timeoutMs: redis.timeoutMs,
     secrets: redisSecrets(redis),
     observe: options.observe,
   });
+  const { trace } = options;
+  const guard: RedisGuard = trace ? { run: (operation, action) => trace(operation, () => guarded.run(operation, action)), close: () => guarded.close() } : guarded;
   const prefix = redis.keyPrefix;
   const sessionKey = (id: string): string => `${prefix}session:${id}`;
   // The purpose binds a sealed session to its key: copied under another id it no longer opens.

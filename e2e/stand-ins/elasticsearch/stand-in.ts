@@ -54,6 +54,11 @@ export interface LoggedRequest {
   /** The authenticated user, if any. */
   readonly user: string | undefined;
   readonly status: number;
+  /**
+   * The W3C traceparent header the request carried: Elasticsearch reads it to continue the
+   * caller's trace in its own tracing and logs (elastic/elasticsearch#74210, TRACING.md).
+   */
+  readonly traceparent: string | undefined;
 }
 
 /** A running stand-in. */
@@ -155,7 +160,7 @@ export async function startElasticsearchStandIn(options: ElasticsearchStandInOpt
     const path = new URL(req.url ?? '/', 'http://stand-in').pathname;
     const negotiated = negotiate(req, major);
     const log = (status: number, user?: string): void => {
-      requestLog.push({ method: req.method ?? 'GET', path: decodeURIComponent(path), user, status });
+      requestLog.push({ method: req.method ?? 'GET', path: decodeURIComponent(path), user, status, traceparent: [req.headers.traceparent].flat()[0] });
     };
     if ('problem' in negotiated) {
       log(400);

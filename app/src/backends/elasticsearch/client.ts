@@ -10,8 +10,19 @@
  * Every request goes through gatehouse's Elasticsearch dispatcher (see transport-agent.ts): the CA
  * bundle, the timeouts and the egress proxy are set there, not in the client's `tls` or `proxy`.
  */
-import { Client, ClusterConnectionPool } from '@elastic/elasticsearch';
+import { Client, ClusterConnectionPool, Transport, type TransportOptions } from '@elastic/elasticsearch';
 import type { TransportAgent } from '../../http/outbound/transport-agent.ts';
+
+/**
+ * The client's transport without the OpenTelemetry spans it makes by itself as soon as a tracer
+ * provider is registered: they name the user in db.operation.parameter.username and url.full. With
+ * tracing on, gatehouse's dispatcher gives each call a span with the user name left out.
+ */
+class UntracedTransport extends Transport {
+  constructor(options: TransportOptions) {
+    super({ ...options, openTelemetry: { enabled: false } });
+  }
+}
 
 /** What {@link createElasticsearchClient} needs; all of it comes from configuration. */
 export interface ElasticsearchClientOptions {
@@ -47,6 +58,7 @@ export function createElasticsearchClient(options: ElasticsearchClientOptions): 
     nodes,
     auth: { username: options.username, password: options.password },
     ConnectionPool: ClusterConnectionPool,
+    Transport: UntracedTransport,
     // The pool hands over the living hosts in configured order.
     nodeSelector: (connections) => connections[0] as (typeof connections)[number],
     maxRetries: hosts.length - 1,

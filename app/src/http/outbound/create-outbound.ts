@@ -6,6 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Config } from '../../config/config.ts';
+import type { OutboundTarget, Tracing } from '../../observability/tracing/tracing.ts';
 import { createDispatcher } from './create-dispatcher.ts';
 import { loggedFetch, type FailureLog, type FetchCall, type OutboundFetch } from './logged-fetch.ts';
 import { transportAgent, type TransportAgent } from './transport-agent.ts';
@@ -76,28 +77,34 @@ function providerOutbound(dispatcher: Dispatcher, log: FailureLog): ProviderOutb
 /**
  * Builds the stack. Nothing connects until the first call.
  * @param log - where failed calls are written, with target, URL and cause
+ * @param tracing - set when tracing is on: every dispatcher then gives its requests a span and the trace context
  */
-export function createOutbound(config: Pick<Config, 'oidc' | 'backend' | 'outbound'> & Partial<Pick<Config, 'bearer' | 'providers'>>, log: FailureLog): Outbound {
+export function createOutbound(
+  config: Pick<Config, 'oidc' | 'backend' | 'outbound'> & Partial<Pick<Config, 'bearer' | 'providers'>>,
+  log: FailureLog,
+  tracing?: Pick<Tracing, 'outbound'>,
+): Outbound {
   const { connectTimeoutMs, proxy, oidcCaPem } = config.outbound;
   const dispatchers: Dispatcher[] = [];
-  const build = (caPem: string | undefined, timeoutMs: number): Dispatcher => {
-    const dispatcher = createDispatcher({ caPem, connectTimeoutMs, timeoutMs, proxy });
+  const build = (caPem: string | undefined, timeoutMs: number, target: OutboundTarget): Dispatcher => {
+    const direct = createDispatcher({ caPem, connectTimeoutMs, timeoutMs, proxy });
+    const dispatcher = tracing ? tracing.outbound(direct, target) : direct;
     dispatchers.push(dispatcher);
     return dispatcher;
   };
   const elasticsearch = config.backend.elasticsearch;
   const issuers = new Map<string, IssuerOutbound>();
   for (const issuer of config.bearer?.issuers ?? []) {
-    const dispatcher = build(issuer.caPem ?? oidcCaPem, issuer.timeoutMs);
+    const dispatcher = build(issuer.caPem ?? oidcCaPem, issuer.timeoutMs, 'issuer');
     issuers.set(issuer.issuer, { dispatcher, fetch: (call) => loggedFetch(dispatcher, log, () => ISSUER_CALLS[call]) });
   }
   const providers = new Map<string, ProviderOutbound>();
-  for (const listed of config.providers ?? []) providers.set(listed.id, providerOutbound(build(listed.caPem ?? oidcCaPem, listed.oidc.timeoutMs), log));
+  for (const listed of config.providers ?? []) providers.set(listed.id, providerOutbound(build(listed.caPem ?? oidcCaPem, listed.oidc.timeoutMs, 'provider'), log));
   return {
-    provider: config.oidc ? providerOutbound(build(oidcCaPem, config.oidc.timeoutMs), log) : undefined,
+    provider: config.oidc ? providerOutbound(build(oidcCaPem, config.oidc.timeoutMs, 'provider'), log) : undefined,
     providers,
     issuers,
-    elasticsearch: elasticsearch ? transportAgent(build(elasticsearch.caPem, elasticsearch.timeoutMs), log) : undefined,
+    elasticsearch: elasticsearch ? transportAgent(build(elasticsearch.caPem, elasticsearch.timeoutMs, 'elasticsearch'), log) : undefined,
     async close() {
       await Promise.all(dispatchers.map((dispatcher) => dispatcher.close()));
     },

@@ -57,8 +57,10 @@ export function createSidecar(deps: AppDeps, settings: SidecarSettings, pipeline
     describe: createRequestDescriber(config),
     headersFor: createUpstreamHeaders(config, () => deps.identity.current()),
   };
-  const forward = createForward(pool, logger);
-  const tunnels = createTunnels(pool, logger);
+  // With tracing on, the app's requests carry the check's trace context instead of the client's.
+  const upstream = deps.tracing ? deps.tracing.outbound(pool, 'upstream') : pool;
+  const forward = createForward(upstream, logger);
+  const tunnels = createTunnels(upstream, logger);
   const checked = serveCheck(deps, createSidecarAdapter(deps, parts, forward), pipeline);
   const checkedUpgrade = serveCheck(deps, createSidecarAdapter(deps, parts, tunnels.open), pipeline);
 

@@ -39,7 +39,7 @@ export interface KubernetesApi {
   reviewAccess(spec: V1SubjectAccessReviewSpec): Promise<AccessReviewAnswer>;
 }
 
-type Deps = Pick<AppDeps, 'config' | 'logger' | 'now'>;
+type Deps = Pick<AppDeps, 'config' | 'logger' | 'now' | 'tracing'>;
 type Client = typeof import('@kubernetes/client-node');
 
 /** A failure of one call, with the status when the API answered. */
@@ -70,7 +70,8 @@ export function createKubernetesApi(deps: Deps): KubernetesApi {
   const { api } = settings;
   const log = deps.logger.child({ target: 'Kubernetes API' });
   const tokenFile = createApiTokenFile(api.tokenFile, deps.now);
-  const dispatcher = createDispatcher({ caPem: api.caPem, connectTimeoutMs: deps.config.outbound.connectTimeoutMs, timeoutMs: api.timeoutMs, proxy: deps.config.outbound.proxy });
+  const direct = createDispatcher({ caPem: api.caPem, connectTimeoutMs: deps.config.outbound.connectTimeoutMs, timeoutMs: api.timeoutMs, proxy: deps.config.outbound.proxy });
+  const dispatcher = deps.tracing ? deps.tracing.outbound(direct, 'kubernetes') : direct;
   const auth: SecurityAuthentication = {
     getName: () => 'gatehouse token file',
     async applySecurityAuthentication(context: RequestContext) {
