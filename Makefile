@@ -16,7 +16,7 @@ UNIT_TESTS := 'app/src/**/*.test.ts'
 INTEGRATION_TESTS := 'app/test/**/*.test.ts'
 E2E_TESTS := 'e2e/**/*.test.ts'
 
-.PHONY: help setup system-deps build typecheck test test-unit test-integration test-e2e test-deploy demo run bench check-config docs chart-docs image screenshots clean
+.PHONY: help setup system-deps build typecheck test test-unit test-integration test-e2e test-deploy demo run bench dashboard-screenshot check-config docs chart-docs image screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ test-deploy: setup system-deps ## chart (real helm), k8s-examples and container 
 
 image: setup system-deps ## build the container image with buildah as localhost/gatehouse:dev
 	scripts/build-image.sh localhost/gatehouse:dev
+
+dashboard-screenshot: setup system-deps ## draw docs/dashboard.png: the chart's Grafana dashboard from Debian's prometheus scraping gatehouse under load (apt-get install prometheus)
+	node scripts/dashboard-screenshot.ts
 
 screenshots: setup system-deps ## photograph gatehouse's pages into docs/pages/ with Chromium through the local stack
 	node scripts/screenshot-pages.ts

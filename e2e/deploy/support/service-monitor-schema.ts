@@ -57,6 +57,7 @@ export const SERVICE_MONITOR_SCHEMA = {
               port: { type: 'string' },
               path: { type: 'string' },
               scheme: { enum: ['http', 'https'] },
+              honorLabels: { type: 'boolean' },
               interval: duration,
               scrapeTimeout: duration,
             },
