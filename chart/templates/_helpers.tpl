@@ -100,6 +100,11 @@ app.kubernetes.io/name: {{ include "gatehouse.name" . }}-test
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
+{{/* The Secret gatehouse keeps its cookie keys in with cookie.fromKubernetes. */}}
+{{- define "gatehouse.cookieSecretName" -}}
+{{- default (printf "%s-cookie-keys" (include "gatehouse.fullname" .)) .Values.cookie.fromKubernetes.secretName }}
+{{- end }}
+
 {{/* The chart's Redis: its own name label, so the gatehouse Service never selects it. */}}
 {{- define "gatehouse.redisSelectorLabels" -}}
 app.kubernetes.io/name: {{ include "gatehouse.name" . }}-redis

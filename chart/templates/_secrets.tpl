@@ -12,7 +12,7 @@ says to set the values or use existingSecret there.
 {{- if eq (include "gatehouse.clientSecretSource" .) "chart" }}
 client-secret: {{ $v.oidc.clientSecret | b64enc | quote }}
 {{- end }}
-{{- if not $v.cookie.existingSecret }}
+{{- if not (or $v.cookie.existingSecret $v.cookie.fromKubernetes.enabled) }}
 cookie-secret: {{ include "gatehouse.keptOrGenerated" (dict "given" $v.cookie.secret "live" $liveData "key" "cookie-secret" "generate" (randBytes 32)) }}
 {{- end }}
 {{- if eq (include "gatehouse.redisPasswordSource" .) "chart" }}

@@ -22,6 +22,12 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- if and $v.cookie.secret $v.cookie.existingSecret }}
 {{- $m = append $m "set only one of cookie.secret and cookie.existingSecret" }}
 {{- end }}
+{{- if and $v.cookie.fromKubernetes.enabled (or $v.cookie.secret $v.cookie.existingSecret) }}
+{{- $m = append $m "cookie.fromKubernetes.enabled keeps the cookie keys in a Secret gatehouse creates itself: leave cookie.secret and cookie.existingSecret empty" }}
+{{- end }}
+{{- if and $v.assertion.enabled (not $v.assertion.existingSecret) (gt (int (include "gatehouse.maxPods" .)) 1) }}
+{{- $m = append $m (printf "assertion.enabled with %s pods needs assertion.existingSecret: a signing key made at start-up exists in one pod only, and the JWKS another pod serves lacks it; create one, e.g. openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 > keys.pem && kubectl create secret generic gatehouse-assertion --from-file=assertion-keys.pem=keys.pem" (include "gatehouse.maxPods" .)) }}
+{{- end }}
 {{- if and $login (not (include "gatehouse.redirectUrl" .)) }}
 {{- $m = append $m "the callback URL is unknown: set oidc.redirectUrl (https://<host>/oauth2/callback, registered at the provider) or ingress.host" }}
 {{- end }}

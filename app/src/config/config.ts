@@ -178,6 +178,8 @@ export interface Config {
     readonly keysFile: string | undefined;
     /** True when no key was configured and one was made at start-up (not the login provider). */
     readonly keysGenerated: boolean;
+    /** Set when the keys live in a Kubernetes Secret (GATEHOUSE_COOKIE_SECRET_FROM_KUBERNETES): `keys` is replaced by its keys at start-up. */
+    readonly fromKubernetes?: import('./validate-cookie-kubernetes.ts').CookieSecretSettings | undefined;
   };
   readonly allowedRedirectDomains: readonly string[];
   readonly listenHost: string;

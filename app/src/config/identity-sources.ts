@@ -35,6 +35,11 @@ export const SOURCE_VARIABLES: Readonly<Record<string, readonly SourceName[]>> =
   GATEHOUSE_HTPASSWD_FILE: ['htpasswd'],
 });
 
+/** Variables that give what a required one would: the cookie keys may come from a Kubernetes Secret. */
+const STANDS_IN_FOR: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  GATEHOUSE_COOKIE_SECRET: ['GATEHOUSE_COOKIE_SECRET_FROM_KUBERNETES'],
+});
+
 /** The sources in force and how the setting was written (for messages). */
 export interface ChosenSources {
   readonly sources: readonly SourceName[];
@@ -68,7 +73,7 @@ export function chooseSources(listed: readonly string[], provider: string, probl
 /** Reports each variable a chosen source needs but was not given. */
 export function checkRequiredForSources(chosen: ChosenSources, isSet: (name: string) => boolean, problems: string[]): void {
   for (const [name, needers] of Object.entries(SOURCE_VARIABLES)) {
-    if (isSet(name) || !needers.some((s) => chosen.sources.includes(s))) continue;
+    if (isSet(name) || STANDS_IN_FOR[name]?.some(isSet) || !needers.some((s) => chosen.sources.includes(s))) continue;
     const spec = (ENV_SCHEMA as Record<string, { desc?: string; example?: string }>)[name];
     const example = spec?.example ? ` (e.g. ${spec.example})` : '';
     problems.push(`${name} is required with ${chosen.label}: ${spec?.desc ?? ''}${example}`);

@@ -3,6 +3,7 @@
  * default. The configuration reference in docs/configuration.md is generated from this table.
  */
 import { bool, cleanEnv, port, str, url } from 'envalid';
+import { COOKIE_KUBERNETES_SCHEMA } from './schema-cookie-kubernetes.ts';
 import { ASSERTION_SCHEMA } from './schema-assertion.ts';
 import { AUDIT_SCHEMA } from './schema-audit.ts';
 import { BACKEND_SCHEMA } from './schema-backends.ts';
@@ -192,6 +193,7 @@ export const ENV_SCHEMA = {
   ...PROXY_SCHEMA,
   ...SIDECAR_SCHEMA,
   ...PAGES_SCHEMA,
+  ...COOKIE_KUBERNETES_SCHEMA,
   ...ASSERTION_SCHEMA,
   ...AUDIT_SCHEMA,
   ...TRACING_SCHEMA,

@@ -85,6 +85,17 @@ export function validateServiceAccount(env: CleanedEnv, listed: boolean, problem
   if (issuers.length === 0) problems.push('GATEHOUSE_SERVICEACCOUNT_ISSUERS must name at least one issuer');
   const cacheTtlMs = ttl('GATEHOUSE_SERVICEACCOUNT_CACHE_TTL', env.GATEHOUSE_SERVICEACCOUNT_CACHE_TTL, problems);
   const accessCacheTtlMs = ttl('GATEHOUSE_KUBERNETES_ACCESS_CACHE_TTL', env.GATEHOUSE_KUBERNETES_ACCESS_CACHE_TTL, problems);
+  const api = validateKubernetesApi(env, problems);
+  if (problems.length > before || !api || audience === '') return undefined;
+  return { audience, issuers, cacheTtlMs, accessCacheTtlMs, api };
+}
+
+/**
+ * How the Kubernetes API is reached (GATEHOUSE_KUBERNETES_*; in the cluster by default), for every
+ * part that calls it (TokenReview, SubjectAccessReview, the cookie keys' Secret); undefined after a problem.
+ */
+export function validateKubernetesApi(env: CleanedEnv, problems: string[]): KubernetesApiSettings | undefined {
+  const before = problems.length;
   const where = apiUrl(env, problems);
   const caFile = env.GATEHOUSE_KUBERNETES_CA_FILE || (where?.inCluster ? `${IN_CLUSTER_DIR}/ca.crt` : '');
   const caPem = caFile === '' ? undefined : readable('GATEHOUSE_KUBERNETES_CA_FILE', caFile, problems);
@@ -92,6 +103,6 @@ export function validateServiceAccount(env: CleanedEnv, listed: boolean, problem
   const tokenFile = env.GATEHOUSE_KUBERNETES_TOKEN_FILE || `${IN_CLUSTER_DIR}/token`;
   const token = readable('GATEHOUSE_KUBERNETES_TOKEN_FILE', tokenFile, problems);
   if (token !== undefined && token.trim() === '') problems.push(`GATEHOUSE_KUBERNETES_TOKEN_FILE: ${JSON.stringify(tokenFile)} is empty`);
-  if (problems.length > before || !where || audience === '') return undefined;
-  return { audience, issuers, cacheTtlMs, accessCacheTtlMs, api: { url: where.url, caPem, tokenFile, timeoutMs: env.GATEHOUSE_KUBERNETES_TIMEOUT } };
+  if (problems.length > before || !where) return undefined;
+  return { url: where.url, caPem, tokenFile, timeoutMs: env.GATEHOUSE_KUBERNETES_TIMEOUT };
 }

@@ -3,6 +3,7 @@
  * to `problems` naming its variable; nothing throws here so that every problem is reported at once.
  */
 import type { AuthorizationHeaderSource, Config, LogLevel, RedisConfig, RedisNode } from './config.ts';
+import { validateCookieSecret } from './validate-cookie-kubernetes.ts';
 import { validateAssertion } from './validate-assertion.ts';
 import { validateAudit } from './validate-audit.ts';
 import { validateBackend } from './validate-backend.ts';
@@ -121,6 +122,8 @@ export function validateCrossField(
   }
   const allowedRedirectDomains = normaliseDomains(env.GATEHOUSE_ALLOWED_REDIRECT_DOMAINS, problems);
   const redis = redisConfig(env, problems);
+  const listsServiceAccounts = provider.identitySources.includes('serviceaccount');
+  const fromKubernetes = validateCookieSecret(env, listsServiceAccounts ? (serviceAccount?.api ?? 'failed') : 'unbuilt', problems);
   if (problems.length > 0) return undefined;
   return {
     authProvider: provider.authProvider,
@@ -149,7 +152,9 @@ export function validateCrossField(
       secure,
       keys: provider.keys,
       keysFile: files.keysFile,
-      keysGenerated: provider.keysGenerated,
+      // Keys from a Secret are read at start-up: the placeholder made meanwhile is never used.
+      keysGenerated: provider.keysGenerated && fromKubernetes === undefined,
+      fromKubernetes,
     },
     allowedRedirectDomains,
     listenHost: env.GATEHOUSE_LISTEN_HOST,

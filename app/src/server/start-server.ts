@@ -22,6 +22,7 @@ import { createMetrics } from '../observability/metrics.ts';
 import { startTracing } from '../observability/tracing/tracing.ts';
 import { createSessionStore } from '../session/create-store.ts';
 import { watchKeyFile } from '../session/key-file-watcher.ts';
+import { openCookieSecret } from '../session/cookie-secret/open-cookie-secret.ts';
 import { createSealer } from '../session/seal.ts';
 import { createSessions } from '../session/sessions.ts';
 import { createTokenRefresher } from '../session/token-refresher.ts';
@@ -62,6 +63,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const tracing = await startTracing(config.tracing, logger);
   const now = options.now ?? Date.now;
   const audit = createAuditLog(config.audit, destination, now);
+  // Keys kept in a Kubernetes Secret are read (or the Secret made) before anything seals; from here
+  // on the configuration carries them.
+  const cookieSecret = config.cookie.fromKubernetes ? await openCookieSecret(config, config.cookie.fromKubernetes, { logger, now }) : undefined;
+  if (cookieSecret) config = cookieSecret.config;
   const metrics = createMetrics(() => store.count());
   // One sealer for cookies and stored sessions, so a key rotation reaches both.
   const sealer = createSealer(config.cookie.keys);
@@ -107,6 +112,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         path: config.cookie.keysFile,
         logger,
         ...(options.keyFilePollMs === undefined ? {} : { intervalMs: options.keyFilePollMs }),
+        onKeys: (keys) => {
+          sealer.setKeys(keys);
+          audit.record({ event: 'key_rotation', outcome: 'success', keys: keys.length });
+        },
+        onRefused: (reason) => audit.record({ event: 'key_rotation', outcome: 'failure', reason }),
+      })
+    : () => {};
+  const stopFollowingSecret = cookieSecret
+    ? cookieSecret.follow({
+        pollMs: options.keyFilePollMs,
         onKeys: (keys) => {
           sealer.setKeys(keys);
           audit.record({ event: 'key_rotation', outcome: 'success', keys: keys.length });
@@ -169,6 +184,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     stop() {
       stopWatchingKeys();
+      stopFollowingSecret();
       assertionKeys?.close();
       identity.close();
       stopping ??= shutDown({ main, metricsServer, deps, timeoutMs: config.shutdownTimeoutMs }).finally(async () => {

@@ -16,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { authorize, type Grant } from './rbac.ts';
+import { createSecretsApi, SECRETS_PATH, type SecretsApi } from './secrets-api.ts';
 import { authenticateToken, reviewAccess, reviewToken } from './reviews.ts';
 import { send, statusFailure, UNAUTHORIZED, forbidden, type Answer } from './responses.ts';
 import type { TokenSigner } from './service-account-tokens.ts';
@@ -45,6 +46,8 @@ export interface KubeApiServerStandIn {
   readonly accessReviews: number;
   /** Every request's path and status, in order. */
   readonly requestLog: readonly { readonly path: string; readonly status: number }[];
+  /** The core/v1 Secrets (secrets-api.ts), authorized by the same grants. */
+  readonly secrets: SecretsApi;
   setFault(fault: KubeFault | undefined): void;
   /** Refuses this token from now on, as the API server refuses a bound token whose pod was deleted. */
   revoke(token: string): void;
@@ -84,6 +87,7 @@ export async function startKubeApiServerStandIn(options: KubeApiServerStandInOpt
   let fault: KubeFault | undefined;
   let faultUses = 0;
   const revoked = new Set<string>();
+  const secrets = createSecretsApi(grants);
 
   const takeFault = (): KubeFault | undefined => {
     const current = fault;
@@ -94,6 +98,13 @@ export async function startKubeApiServerStandIn(options: KubeApiServerStandInOpt
   };
 
   const route = async (req: IncomingMessage, path: string): Promise<Answer> => {
+    if (SECRETS_PATH.test(path)) {
+      // The Secrets API authenticates its callers as the reviews below do.
+      const token = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+      const user = token === undefined || revoked.has(token) ? undefined : await authenticateToken(signer, token, apiAudiences, Date.now());
+      if (user === undefined || 'error' in user) return UNAUTHORIZED;
+      return secrets.answer(req, path, { user: user.user.username, groups: user.user.groups }, () => readBody(req));
+    }
     if (path !== TOKEN_REVIEWS && path !== ACCESS_REVIEWS) return statusFailure(404, 'NotFound', 'the server could not find the requested resource');
     // Authentication first: the caller's Bearer token, as a pod's in-cluster client sends it.
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
@@ -164,6 +175,7 @@ export async function startKubeApiServerStandIn(options: KubeApiServerStandInOpt
       return accessReviews;
     },
     requestLog,
+    secrets,
     revoke: (token) => void revoked.add(token),
     setFault(next) {
       fault = next;
