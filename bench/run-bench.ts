@@ -1,7 +1,7 @@
 /**
  * `make bench`: wrk (one thread, pinned to its own core) against /oauth2/auth with a valid session,
  * once on the memory store and once on the Redis store, against /oauth2/forward-auth as Traefik and
- * Caddy call it, and in the same run against a bare Node
+ * Caddy call it, with tracing on (every check a span exported to a no-op OTLP receiver), and in the same run against a bare Node
  * http server answering 200; the servers (and redis-server) share the other core. Rounds alternate
  * so all targets see the same machine state; the best round of each is compared with the bare server.
  * Then sidecar mode against a bare undici reverse proxy and nginx (sidecar-bench.ts).
@@ -17,6 +17,7 @@ import { httpRequest } from '../e2e/support/http-client.ts';
 import { signInOverHttp } from '../e2e/support/http-login.ts';
 import { freePorts } from '../e2e/support/ports.ts';
 import { startRedisServer } from '../e2e/support/redis-server.ts';
+import { startOtlpSink } from './otlp-sink.ts';
 import { runSidecarBench } from './sidecar-bench.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 import { bearerTarget } from './bearer-target.ts';
@@ -24,6 +25,8 @@ import { bearerTarget } from './bearer-target.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
+/** Exporting a span for every check has a price; the floor catches it growing out of proportion. */
+const TRACED_MIN_RATIO = 0.2;
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
 const root = join(import.meta.dirname, '..');
@@ -82,11 +85,12 @@ async function gatehouseTarget(
 const best = (runs: WrkResult[]): WrkResult => runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
 
 async function main(): Promise<void> {
-  const [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort, barePort, assertionPort] = await freePorts(6);
+  const [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort, barePort, assertionPort, tracingPort] = await freePorts(7);
   const secret = randomBytes(16).toString('hex');
-  const redirectUris = [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort, assertionPort].map((p) => `http://127.0.0.1:${p}/oauth2/callback`);
+  const redirectUris = [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort, assertionPort, tracingPort].map((p) => `http://127.0.0.1:${p}/oauth2/callback`);
   const idp = await startTestIdp({ clients: [{ clientId: 'gatehouse', clientSecret: secret, redirectUris }] });
   const redis = await startRedisServer({ extraArgs: [] });
+  const otlp = await startOtlpSink();
   const children: ChildProcess[] = [];
   try {
     // redis-server shares the servers' core: the Redis round trip is part of what is measured.
@@ -109,6 +113,8 @@ async function main(): Promise<void> {
         path: '/oauth2/auth?allowed_groups=admins',
         headers: { 'x-original-url': 'https://app.example.com/dashboard?tab=1', 'x-original-method': 'GET' },
       }),
+      // Tracing on and every check sampled (no traceparent: each is a new trace), exported in protobuf to a receiver that drops it.
+      await gatehouseTarget('gatehouse /oauth2/auth, memory store, tracing on (every check exported)', TRACED_MIN_RATIO, idp, secret, tracingPort as number, { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint }, children),
       await gatehouseTarget('gatehouse /oauth2/auth, Redis store', 0.4, idp, secret, redisPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url }, children),
       // Every check a Redis round trip: what a session sees when its checks are more than 1 s apart.
       await gatehouseTarget('gatehouse /oauth2/auth, Redis store, GATEHOUSE_REDIS_LOCAL_TTL=0', undefined, idp, secret, redisRoundTripPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url, GATEHOUSE_REDIS_LOCAL_TTL: '0' }, children),
@@ -136,6 +142,8 @@ async function main(): Promise<void> {
         `| ${target.name} | ${Math.round(b.requestsPerSecond).toLocaleString('en-US')} | ${b.p99Ms.toFixed(2)} | ${ratio.toFixed(2)} | ${target.minRatio === undefined ? '' : `>= ${target.minRatio}`} |`,
       );
     }
+    const { exports, bytes } = otlp.received();
+    lines.push('', `Tracing row: ${exports.toLocaleString('en-US')} OTLP exports, ${(bytes / 1e6).toFixed(1)} MB of spans received.`);
     process.stdout.write(`${lines.join('\n')}\n`);
     if (failed) process.exitCode = 1;
   } finally {
@@ -143,6 +151,7 @@ async function main(): Promise<void> {
       children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)),
     );
     await redis.stop();
+    await otlp.close();
     await idp.close();
   }
 }

@@ -19,7 +19,7 @@ export const ATTR_DECISION_RESULT = 'gatehouse.decision.result';
 export const ATTR_DECISION_REASONS = 'gatehouse.decision.reasons';
 /** The identity source that vouched for an allowed request (session, bearer, …). */
 export const ATTR_IDENTITY_SOURCE = 'gatehouse.identity.source';
-/** Which check endpoint answered; `sidecar` in sidecar mode. */
+/** `sidecar` on the checks of sidecar mode, whose paths are the app's (the proxy endpoints have http.route). */
 export const ATTR_CHECK_ENDPOINT = 'gatehouse.check.endpoint';
 /** OpenTelemetry's end-user id (incubating), set only with GATEHOUSE_TRACING_RECORD_USER. */
 export const ATTR_ENDUSER_ID = 'enduser.id';
@@ -42,7 +42,8 @@ function outcomeAttributes(outcome: CheckOutcome, recordUser: boolean): Attribut
 /** The tracing of the checks `adapter` reads and answers. */
 export function createCheckTracing(tracer: Tracer, adapter: ProxyAdapter, recordUser: boolean): CheckTracing {
   const { endpoint } = adapter;
-  const fixed: Attributes = endpoint.startsWith('/') ? { [ATTR_HTTP_ROUTE]: endpoint, [ATTR_CHECK_ENDPOINT]: endpoint } : { [ATTR_CHECK_ENDPOINT]: endpoint };
+  // The proxy endpoints are routes; the sidecar's checks are on the app's paths, named apart.
+  const fixed: Attributes = endpoint.startsWith('/') ? { [ATTR_HTTP_ROUTE]: endpoint } : { [ATTR_CHECK_ENDPOINT]: endpoint };
   const names = new Map<string, string>();
   // The app's paths in sidecar mode are not a route: the span is named by its method alone.
   const nameOf = (method: string): string => {
