@@ -101,9 +101,23 @@ GATEHOUSE_CLIENT_CRL_FILE: "/etc/gatehouse/client-ca/ca.crl"
 {{- end }}
 {{- end }}
 {{- end }}
+{{- with $v.assertion }}
+{{- if .enabled }}
+GATEHOUSE_ASSERTION: "true"
+GATEHOUSE_ASSERTION_TTL: {{ .ttl | quote }}
+{{- with .issuer }}
+GATEHOUSE_ASSERTION_ISSUER: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
 GATEHOUSE_COOKIE_NAME: {{ $v.cookie.name | quote }}
 GATEHOUSE_COOKIE_DOMAIN: {{ $v.cookie.domain | quote }}
 GATEHOUSE_COOKIE_SECURE: {{ $v.cookie.secure | toString | quote }}
+{{- if $v.cookie.fromKubernetes.enabled }}
+GATEHOUSE_COOKIE_SECRET_FROM_KUBERNETES: {{ include "gatehouse.cookieSecretName" . | quote }}
+GATEHOUSE_KUBERNETES_NAMESPACE: {{ .Release.Namespace | quote }}
+GATEHOUSE_COOKIE_SECRET_POLL_INTERVAL: {{ $v.cookie.fromKubernetes.pollInterval | quote }}
+{{- end }}
 GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: {{ join "," $v.allowedRedirectDomains | quote }}
 {{- /* Rendered only when set: ingress-nginx alone needs none of them. */}}
 {{- with $v.trustedProxies.sources }}
@@ -199,10 +213,19 @@ files:
     key: {{ ternary $v.oidc.existingSecretKey "client-secret" (ne $v.oidc.existingSecret "") | quote }}
     path: client-secret
 {{- end }}
+{{- if and $v.assertion.enabled $v.assertion.existingSecret }}
+  - env: GATEHOUSE_ASSERTION_KEY_FILE
+    secret: {{ $v.assertion.existingSecret | quote }}
+    key: {{ $v.assertion.existingSecretKey | quote }}
+    path: assertion-keys.pem
+{{- end }}
+{{- /* With cookie.fromKubernetes gatehouse reads the keys through the API: no file. */}}
+{{- if not $v.cookie.fromKubernetes.enabled }}
   - env: GATEHOUSE_COOKIE_SECRET_FILE
     secret: {{ default $own $v.cookie.existingSecret | quote }}
     key: {{ ternary $v.cookie.existingSecretKey "cookie-secret" (ne $v.cookie.existingSecret "") | quote }}
     path: cookie-secret
+{{- end }}
 {{- if eq (include "gatehouse.redisPasswordSource" .) "existing" }}
   - env: GATEHOUSE_REDIS_PASSWORD_FILE
     secret: {{ $v.redis.existingSecret | quote }}
