@@ -16,7 +16,7 @@ UNIT_TESTS := 'app/src/**/*.test.ts'
 INTEGRATION_TESTS := 'app/test/**/*.test.ts'
 E2E_TESTS := 'e2e/**/*.test.ts'
 
-.PHONY: help setup system-deps build typecheck test test-unit test-integration test-e2e test-deploy demo run bench dashboard-screenshot check-config docs chart-docs image screenshots clean
+.PHONY: help setup system-deps build typecheck test test-unit test-integration test-e2e test-deploy test-chaos soak demo run bench dashboard-screenshot check-config docs chart-docs image screenshots clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -49,6 +49,12 @@ test-integration: setup ## in-process tests against a real OpenID Provider
 
 test-e2e: setup system-deps ## tests through real nginx and Chromium
 	$(NODE_TEST) $(E2E_TESTS)
+
+test-chaos: setup system-deps ## faults under load and a rolling restart (two replicas, nginx, Redis); writes docs/chaos-report.md
+	$(NODE_TEST) 'e2e/chaos/**/*.test.ts'
+
+soak: setup system-deps ## 10 minutes (SOAK_SECONDS) at 80 % of the maximum rate; writes docs/soak.md and docs/soak.svg
+	node e2e/soak/run-soak.ts
 
 demo: setup system-deps typecheck ## start nginx (PROXY=caddy: Caddy) + test IdP + demo app + gatehouse and print the URL
 	DEMO_PROXY='$(PROXY)' node e2e/stack/demo.ts

@@ -16,6 +16,8 @@ export interface GatehouseProcess {
   pid: number;
   /** stdout and stderr (JSON log lines) captured so far. */
   logs(): string;
+  /** `exit code N` or `signal S` once the process has exited, otherwise undefined. */
+  exitStatus(): string | undefined;
   /** Sends `signal` (default SIGTERM) to this replica and waits for it to exit. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startGatehouse(options: StartGatehouseOptions): Promise<Ga
           metricsPort: options.metricsPort,
           pid: child.pid,
           logs: child.logs,
+          exitStatus: child.exitStatus,
           stop: (signal: NodeJS.Signals = 'SIGTERM') => child.stop(signal, 10_000),
         };
       }
