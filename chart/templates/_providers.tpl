@@ -18,6 +18,7 @@ names the path.
 {{- end }}
 {{- $_ := set $config "providers" $listed }}
 {{- end }}
+{{- if .Values.bearer.issuers }}{{ $_ := set $config "bearer" (include "gatehouse.bearerSection" . | fromYaml) }}{{ end }}
 {{- toYaml $config }}
 {{- end }}
 

@@ -15,7 +15,7 @@ variable). Non-secret settings go into the ConfigMap; secrets are mounted as fil
 GATEHOUSE_AUTH_PROVIDER: {{ $v.authProvider | quote }}
 {{- end }}
 {{- /* Signing in through Elasticsearch's realm, gatehouse needs no provider of its own. */}}
-{{- if and (has $v.authProvider (list "login" "oidc")) (or (not (include "gatehouse.realmSignIn" .)) $v.oidc.issuerUrl) }}
+{{- if and (has $v.authProvider (list "login" "oidc")) (or (not (include "gatehouse.realmSignIn" .)) $v.oidc.issuerUrl) (not (include "gatehouse.issuersOnly" .)) }}
 GATEHOUSE_OIDC_ISSUER_URL: {{ $v.oidc.issuerUrl | quote }}
 GATEHOUSE_OIDC_CLIENT_ID: {{ $v.oidc.clientId | quote }}
 GATEHOUSE_OIDC_SCOPES: {{ $v.oidc.scopes | quote }}
@@ -51,6 +51,8 @@ GATEHOUSE_KUBERNETES_TIMEOUT: {{ .timeout | quote }}
 {{- $sources := list (get (dict "login" "session" "oidc" "bearer" "authelia" "trusted-headers" "ldap" "ldap" "htpasswd" "htpasswd") $v.authProvider) }}
 {{- if $v.serviceAccountTokens.enabled }}{{ $sources = append $sources "serviceaccount" }}{{ end }}
 {{- if $v.clientCertificates.enabled }}{{ $sources = append $sources "certificate" }}{{ end }}
+{{- if and $v.bearer.issuers (ne $v.authProvider "oidc") }}{{ $sources = append $sources "bearer" }}{{ end }}
+{{- if include "gatehouse.introspects" . }}{{ $sources = append $sources "introspection" }}{{ end }}
 {{- if and $v.ldap.enabled (ne $v.authProvider "ldap") }}{{ $sources = append $sources "ldap" }}{{ end }}
 {{- if and $v.htpasswd.enabled (ne $v.authProvider "htpasswd") }}{{ $sources = append $sources "htpasswd" }}{{ end }}
 {{- if or (gt (len $sources) 1) (has $v.authProvider (list "ldap" "htpasswd")) }}
@@ -295,6 +297,14 @@ files:
   - secret: {{ .existingSecret | quote }}
     key: {{ default "client-secret" .existingSecretKey | quote }}
     path: {{ include "gatehouse.providerSecretPath" . | quote }}
+{{- end }}
+{{- /* Each token issuer's introspection secret or key: a file the config file names, no variable. */}}
+{{- range $index, $issuer := $v.bearer.issuers }}
+{{- with .introspection }}
+  - secret: {{ .existingSecret | quote }}
+    key: {{ default "client-secret" .existingSecretKey | quote }}
+    path: {{ include "gatehouse.issuerSecretPath" $index | quote }}
+{{- end }}
 {{- end }}
 {{- end }}
 

@@ -7,10 +7,11 @@ it; the chart then fails once with all of them (validate.yaml), like gatehouse's
 {{- $m := list }}
 {{- $login := eq $v.authProvider "login" }}
 {{- $realm := include "gatehouse.realmSignIn" . }}
-{{- if and (has $v.authProvider (list "login" "oidc")) (not $v.oidc.issuerUrl) (not $realm) }}
+{{- $issuersOnly := and (eq $v.authProvider "oidc") $v.bearer.issuers }}
+{{- if and (has $v.authProvider (list "login" "oidc")) (not $v.oidc.issuerUrl) (not $realm) (not $issuersOnly) }}
 {{- $m = append $m (printf "oidc.issuerUrl is required with authProvider=%s: the OpenID Provider's issuer, e.g. --set oidc.issuerUrl=https://login.example.com/realms/main" $v.authProvider) }}
 {{- end }}
-{{- if and (has $v.authProvider (list "login" "oidc")) (not $v.oidc.clientId) (not $realm) }}
+{{- if and (has $v.authProvider (list "login" "oidc")) (not $v.oidc.clientId) (not $realm) (not (include "gatehouse.issuersOnly" .)) }}
 {{- $m = append $m (printf "oidc.clientId is required with authProvider=%s: the client id registered at the provider, e.g. --set oidc.clientId=gatehouse" $v.authProvider) }}
 {{- end }}
 {{- if and $login (not $v.oidc.clientSecret) (not $v.oidc.existingSecret) (not $realm) }}

@@ -161,3 +161,11 @@ test('with a list of issuers, the bearer source needs no OpenID Provider', () =>
   assert.equal(config.bearer?.issuers.length, 1);
   assert.ok(problemsOf({ GATEHOUSE_IDENTITY_SOURCES: 'bearer' }).some((p) => p.startsWith('GATEHOUSE_OIDC_ISSUER_URL is required')));
 });
+
+test('the documented example of the bearer section loads without problems', async () => {
+  const { FILE_SECTIONS } = await import('./file-reference.ts');
+  const section = FILE_SECTIONS.find((s) => s.keys.includes('bearer'));
+  assert.ok(section);
+  const config = loadConfig(withFile(section.example.replace('/etc/gatehouse/secrets/staff-introspection', secretFile)));
+  assert.deepEqual(config.bearer?.issuers.map((i) => i.issuer), ['https://token.actions.githubusercontent.com', 'https://login.example.com/realms/staff']);
+});

@@ -18,7 +18,7 @@ const { policies } = parsePolicies({ admins: { groups: ['admins'] }, anyone: {} 
 const parse = createRoutePolicyCache(() => policies, { backends: ['none', 'elasticsearch'], sources: ['session', 'bearer'] });
 
 const VALUES = ['admins', 'devs', 'a,b', ',', '', 'example.com', 'alice@example.com', 'A|B', 'r', 'admins%2Cdevs', '%61dmins', '+admins', 'x%', '%zz', '%00'];
-const KNOWN_KEYS = ['allowed_groups', 'allowed_emails', 'allowed_email_domains', 'allowed_roles', 'role', 'policy'];
+const KNOWN_KEYS = ['allowed_groups', 'allowed_emails', 'allowed_email_domains', 'allowed_roles', 'allowed_scopes', 'role', 'policy'];
 const key = fc.oneof(
   { arbitrary: fc.constantFrom(...KNOWN_KEYS), weight: 6 },
   // Known keys percent-encoded decode to themselves; typos, case changes and strangers do not.
@@ -36,7 +36,7 @@ const subject: fc.Arbitrary<PolicySubject> = fc.record({
   email: fc.option(fc.constantFrom('alice@example.com', 'bob@other.org', 'no-at-sign', 'a@b@example.com'), { nil: undefined }),
   groups: fc.subarray(['admins', 'devs', 'a', 'b']),
   roles: fc.subarray(['A', 'B', 'r']),
-  claims: fc.constant({}),
+  claims: fc.constantFrom({}, { scope: 'admins r' }, { scp: ['devs', 'a'] }),
 });
 
 function tryParse(raw: string): RoutePolicy | PolicyQueryError {
@@ -100,8 +100,8 @@ test('property: an allow always names a satisfied condition, and an empty list n
       if (route instanceof PolicyQueryError) return;
       const decision = decide(route.query, who, NO_FACTS);
       assert.ok(decision.reasons.length > 0);
-      const { base, allowedRoles, roleRequirements } = route.query;
-      const lists = [base.allowedGroups, base.allowedEmails, base.allowedEmailDomains, allowedRoles, ...roleRequirements];
+      const { base, allowedRoles, allowedScopes, roleRequirements } = route.query;
+      const lists = [base.allowedGroups, base.allowedEmails, base.allowedEmailDomains, allowedRoles, allowedScopes, ...roleRequirements];
       if (lists.some((list) => list !== undefined && list.length === 0)) assert.equal(decision.allow, false, raw);
     }),
     FUZZ,
