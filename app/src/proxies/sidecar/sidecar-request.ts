@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isIPv4 } from 'node:net';
 import type { Config } from '../../config/config.ts';
-import { nginxPath } from '../../policy/named/nginx-path.ts';
+import { nginxPath, type NginxPath } from '../../policy/named/nginx-path.ts';
 import { lastForwardedFor, readHost, readMethod, readScheme, readUri, single, type Read } from '../forwarded-values.ts';
 import { wantsPage, type OriginalRequest } from '../original-request.ts';
 import { createProxyTrust } from '../proxy-trust.ts';
@@ -27,6 +27,15 @@ export interface SidecarOriginal extends OriginalRequest {
 
 /** Reads one request; never throws. */
 export type DescribeRequest = (req: IncomingMessage) => Read<SidecarOriginal>;
+
+/**
+ * The normalised path of a visible-ASCII URI. Most paths are normal already (no escape, no dot
+ * segment, no doubled slash, no fragment), and nginxPath would only copy them through its decoder.
+ */
+function routedPath(uri: string, rawPath: string): NginxPath {
+  if (!rawPath.includes('%') && !rawPath.includes('/.') && !rawPath.includes('//') && !rawPath.includes('#')) return { ok: true, path: rawPath };
+  return nginxPath(uri);
+}
 
 /** The peer as X-Forwarded-For writes it: "::ffff:10.0.0.1" is 10.0.0.1. */
 function peerOf(req: IncomingMessage): string {
@@ -52,12 +61,13 @@ export function createRequestDescriber(config: Pick<Config, 'proxies'>): Describ
     const s = forwardedProto.ok && forwardedProto.value !== undefined ? readScheme(forwardedProto.value, 'x-forwarded-proto') : { ok: true as const, value: publicScheme };
     for (const r of [m, u, forwardedHost, forwardedProto, h, s]) if (!r.ok) problems.push(r.problem);
     const uri = u.ok ? u.value : '/';
-    const routed = nginxPath(uri);
+    const query = uri.indexOf('?');
+    const rawPath = query === -1 ? uri : uri.slice(0, query);
+    const routed = routedPath(uri, rawPath);
     if (u.ok && !routed.ok) problems.push(`the request path ${routed.problem}`);
     if (problems.length > 0 || !m.ok || !h.ok || !s.ok || !routed.ok) return { ok: false, problem: problems.join('; ') };
     const peer = peerOf(req);
     const forwardedFor = req.headers['x-forwarded-for'];
-    const query = uri.indexOf('?');
     return {
       ok: true,
       value: {
@@ -67,7 +77,7 @@ export function createRequestDescriber(config: Pick<Config, 'proxies'>): Describ
         uri,
         clientIp: (trusted ? lastForwardedFor(typeof forwardedFor === 'string' ? forwardedFor : undefined) : undefined) ?? peer,
         wantsPage: wantsPage(req.headers),
-        rawPath: query === -1 ? uri : uri.slice(0, query),
+        rawPath,
         path: routed.path,
         peer,
         trusted,

@@ -50,9 +50,8 @@ export function responseOnSocket(req: IncomingMessage, socket: Socket, head: Buf
 /** The status line and headers of the app's 101, with the upgrade named again (its hop-by-hop headers were dropped). */
 function switchingProtocols(headers: Record<string, string | string[] | undefined>, protocol: string): string {
   const lines = ['HTTP/1.1 101 Switching Protocols', 'Connection: Upgrade', `Upgrade: ${protocol}`];
-  for (const [name, value] of Object.entries(clientHeaders(headers))) {
-    for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${one}`);
-  }
+  const kept = clientHeaders(headers);
+  for (let i = 0; i < kept.length; i += 2) lines.push(`${kept[i]}: ${kept[i + 1]}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 

@@ -19,7 +19,7 @@ import type { SidecarOriginal } from './sidecar-request.ts';
 export type UpstreamHeaders = (req: IncomingMessage, original: SidecarOriginal, identity: readonly string[], requestId: string) => string[];
 
 /** RFC 9110 §7.6.1, and Proxy-Connection, which old clients still send. */
-const HOP_BY_HOP: readonly string[] = ['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'trailer'];
+const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'trailer']);
 
 /**
  * Always replaced: the forwarding headers and the request id are set below; Expect was answered
@@ -44,12 +44,20 @@ function claimHeaderNames(identity: Pick<IdentityConfig, 'headers'>): Set<string
 function withoutOwnCookies(header: string, name: string): string | undefined {
   if (!header.includes(name)) return header;
   const login = `${name}_login_`;
-  const kept = header.split(';').map((part) => part.trim()).filter((part) => {
-    const eq = part.indexOf('=');
-    const cookie = (eq === -1 ? part : part.slice(0, eq)).trim();
-    return part !== '' && cookie !== name && !cookie.startsWith(login);
-  });
-  return kept.length === 0 ? undefined : kept.join('; ');
+  // One pass with indexOf: every signed-in request carries the session cookie, so this is hot.
+  let kept = '';
+  for (let start = 0; start < header.length; ) {
+    let end = header.indexOf(';', start);
+    if (end === -1) end = header.length;
+    const pair = header.slice(start, end).trim();
+    start = end + 1;
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const cookie = (eq === -1 ? pair : pair.slice(0, eq)).trim();
+    if (cookie === name || cookie.startsWith(login)) continue;
+    kept = kept === '' ? pair : `${kept}; ${pair}`;
+  }
+  return kept === '' ? undefined : kept;
 }
 
 /** Whether a flat name/value list names Authorization (names sit at even indexes). */
@@ -118,14 +126,15 @@ export function createUpstreamHeaders(
   };
 }
 
-/** The app's response headers without its hop-by-hop ones, for writeHead. */
-export function clientHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+/** The app's response headers without its hop-by-hop ones, as the flat name/value list writeHead takes fastest. */
+export function clientHeaders(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): string[] {
   const named = connectionOptions(typeof headers.connection === 'string' ? headers.connection : undefined);
-  const out: Record<string, string | string[]> = {};
+  const out: string[] = [];
   for (const name of Object.keys(headers)) {
     const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.includes(name) || named?.has(name)) continue;
-    out[name] = value;
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name)) continue;
+    if (typeof value === 'string') out.push(name, value);
+    else for (const one of value) out.push(name, one);
   }
   return out;
 }
