@@ -109,7 +109,7 @@ async function main(): Promise<void> {
         headers: { 'x-forwarded-method': 'GET', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.example.com', 'x-forwarded-uri': '/dashboard?tab=1', 'x-forwarded-for': '192.0.2.7', accept: 'text/html' },
       }),
       // Every 200 carries a signed assertion; one per session, route, method and host is reused for 30 s.
-      await gatehouseTarget('gatehouse /oauth2/auth, memory store, GATEHOUSE_ASSERTION=on', 0.45, idp, secret, assertionPort as number, { GATEHOUSE_ASSERTION: 'on' }, children, {
+      await gatehouseTarget('gatehouse /oauth2/auth, memory store, GATEHOUSE_ASSERTION=on', 0.4, idp, secret, assertionPort as number, { GATEHOUSE_ASSERTION: 'on' }, children, {
         path: '/oauth2/auth?allowed_groups=admins',
         headers: { 'x-original-url': 'https://app.example.com/dashboard?tab=1', 'x-original-method': 'GET' },
       }),

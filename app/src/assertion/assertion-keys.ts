@@ -57,8 +57,8 @@ async function withKid(keys: readonly AssertionPrivateKey[]): Promise<{ signing:
   return { signing, published };
 }
 
-function readKeyFile(path: string): AssertionPrivateKey[] {
-  const parsed = parseAssertionKeys(readFileSync(path, 'utf8'));
+function keysIn(text: string): AssertionPrivateKey[] {
+  const parsed = parseAssertionKeys(text);
   if ('problems' in parsed) throw new Error(parsed.problems.join('; '));
   return parsed.keys;
 }
@@ -70,7 +70,9 @@ function readKeyFile(path: string): AssertionPrivateKey[] {
 export async function createAssertionKeys(settings: AssertionSettings, options: AssertionKeyOptions): Promise<AssertionKeys> {
   const { logger, now } = options;
   const path = settings.keyFile;
-  const initial = path === undefined ? [{ key: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, alg: 'ES256' as const }] : readKeyFile(path);
+  // One read gives both the keys and the text later polls compare with.
+  let lastText = path === undefined ? '' : readFileSync(path, 'utf8');
+  const initial = path === undefined ? [{ key: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey, alg: 'ES256' as const }] : keysIn(lastText);
   let current = await withKid(initial);
   // kid → the retired key and when its last assertion expires.
   const retired = new Map<string, { key: PublishedKey; until: number }>();
@@ -87,7 +89,6 @@ export async function createAssertionKeys(settings: AssertionSettings, options: 
     document = undefined;
   };
 
-  let lastText = path === undefined ? '' : readFileSync(path, 'utf8');
   let reading = false;
   const check = (): void => {
     if (path === undefined || reading) return;

@@ -15,10 +15,10 @@ import type { Logger } from '../observability/logger.ts';
 import type { Identity } from '../session/session-record.ts';
 import { ASSERTION_HEADER, ASSERTION_TYPE } from './assertion-header.ts';
 import type { AssertionKeys } from './assertion-keys.ts';
-import { assertionTargetOf } from './assertion-target.ts';
+import { checkTarget, rawTargetOf, type AssertionTarget, type RawTarget } from './assertion-target.ts';
 
 /** Assertions cached per identity headers; beyond this many audiences, methods and hosts the set starts over. */
-const PER_IDENTITY = 64;
+const PER_IDENTITY = 32;
 
 /** The identity the assertion speaks for. */
 export interface AssertedIdentity {
@@ -35,15 +35,23 @@ export type StampAssertion = (
   request: CheckRequest,
 ) => readonly string[] | Promise<readonly string[]>;
 
-type Entry = { readonly headers: readonly string[]; readonly refreshAt: number; readonly generation: number };
+/** A signed assertion and what it was signed for; found again by the raw target, compared as strings. */
+interface Entry {
+  readonly audience: string | undefined;
+  readonly raw: RawTarget;
+  readonly headers: readonly string[];
+  readonly refreshAt: number;
+  readonly generation: number;
+}
 
 /** Creates the stamper once per process. */
 export function createAssertionStamper(settings: AssertionSettings, keys: AssertionKeys, deps: { readonly logger: Logger; readonly now: () => number }): StampAssertion {
-  const cache = new WeakMap<readonly string[], Map<string, Entry | Promise<Entry>>>();
+  // Per identity headers: the assertions signed (or being signed) for each audience, method and host.
+  const cache = new WeakMap<readonly string[], Array<Entry | { readonly pending: Promise<Entry>; readonly audience: string | undefined; readonly raw: RawTarget }>>();
   const ttlSeconds = Math.floor(settings.ttlMs / 1000);
   let warnedNoAudience = false;
 
-  const sign = async (identityHeaders: readonly string[], who: AssertedIdentity, aud: string, method: string | undefined, host: string | undefined): Promise<Entry> => {
+  const sign = async (identityHeaders: readonly string[], who: AssertedIdentity, audience: string | undefined, raw: RawTarget, aud: string, target: AssertionTarget): Promise<Entry> => {
     const generation = keys.generation();
     const { key, alg, kid } = keys.signing();
     const now = deps.now();
@@ -53,8 +61,8 @@ export function createAssertionStamper(settings: AssertionSettings, keys: Assert
       groups: [...identity.groups],
       roles: [...roles],
       ...(identity.email === undefined ? {} : { email: identity.email }),
-      ...(method === undefined ? {} : { method }),
-      ...(host === undefined ? {} : { host }),
+      ...(target.method === undefined ? {} : { method: target.method }),
+      ...(target.host === undefined ? {} : { host: target.host }),
     })
       .setProtectedHeader({ alg, kid, typ: ASSERTION_TYPE })
       .setIssuer(settings.issuer)
@@ -63,35 +71,48 @@ export function createAssertionStamper(settings: AssertionSettings, keys: Assert
       .setIssuedAt(iat)
       .setExpirationTime(iat + ttlSeconds)
       .sign(key);
-    return { headers: Object.freeze([...identityHeaders, ASSERTION_HEADER, token]), refreshAt: now + settings.ttlMs / 2, generation };
+    return { audience, raw, headers: Object.freeze([...identityHeaders, ASSERTION_HEADER, token]), refreshAt: now + settings.ttlMs / 2, generation };
   };
 
   return (identityHeaders, who, audience, req, request) => {
-    const { method, host } = assertionTargetOf(req, request);
-    const aud = audience ?? host;
+    const raw = rawTargetOf(req, request);
+    let entries = cache.get(identityHeaders);
+    if (entries === undefined) cache.set(identityHeaders, (entries = []));
+    // The hot path: a linear look through a few entries comparing short strings, nothing parsed.
+    let index = -1;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as Entry;
+      if (entry.audience === audience && entry.raw.method === raw.method && entry.raw.authority === raw.authority) {
+        index = i;
+        break;
+      }
+    }
+    const found = index === -1 ? undefined : entries[index];
+    if (found !== undefined && 'pending' in found) return found.pending.then((entry) => entry.headers);
+    if (found !== undefined && found.refreshAt > deps.now() && found.generation === keys.generation()) return found.headers;
+    const target = checkTarget(raw);
+    const aud = audience ?? target.host;
     if (aud === undefined) {
       // Without an audience an assertion would be good for any app: none is better.
       if (!warnedNoAudience) deps.logger.warn('no assertion: the route names no assertion_audience and the proxy sent no original host');
       warnedNoAudience = true;
       return identityHeaders;
     }
-    let entries = cache.get(identityHeaders);
-    if (entries === undefined) cache.set(identityHeaders, (entries = new Map()));
-    const cacheKey = `${aud}\n${method ?? ''}\n${host ?? ''}`;
-    const cached = entries.get(cacheKey);
-    if (cached !== undefined && !(cached instanceof Promise) && cached.refreshAt > deps.now() && cached.generation === keys.generation()) return cached.headers;
-    if (cached instanceof Promise) return cached.then((entry) => entry.headers);
-    if (entries.size >= PER_IDENTITY) entries.clear();
-    const signing = sign(identityHeaders, who, aud, method, host);
-    const map = entries;
-    map.set(cacheKey, signing);
-    return signing.then(
+    if (index === -1 && entries.length >= PER_IDENTITY) entries.length = 0;
+    const list = entries;
+    const pending = sign(identityHeaders, who, audience, raw, aud, target);
+    const placeholder = { pending, audience, raw };
+    if (index === -1) list.push(placeholder);
+    else list[index] = placeholder;
+    return pending.then(
       (entry) => {
-        if (map.get(cacheKey) === signing) map.set(cacheKey, entry);
+        const at = list.indexOf(placeholder);
+        if (at !== -1) list[at] = entry;
         return entry.headers;
       },
       (err: unknown) => {
-        if (map.get(cacheKey) === signing) map.delete(cacheKey);
+        const at = list.indexOf(placeholder);
+        if (at !== -1) list.splice(at, 1);
         throw err;
       },
     );
