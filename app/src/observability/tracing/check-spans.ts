@@ -56,11 +56,13 @@ export function createCheckTracing(tracer: Tracer, adapter: ProxyAdapter, record
       endpoint,
       read: (req) => adapter.read(req),
       answer(outcome, request, req, res) {
-        trace.getActiveSpan()?.setAttributes(outcomeAttributes(outcome, recordUser));
+        const span = trace.getActiveSpan();
+        if (span?.isRecording()) span.setAttributes(outcomeAttributes(outcome, recordUser));
         return adapter.answer(outcome, request, req, res);
       },
       refuse(refusal, res) {
-        trace.getActiveSpan()?.setAttributes({ [ATTR_DECISION_RESULT]: 'error', [ATTR_DECISION_REASONS]: [refusal.reason] });
+        const span = trace.getActiveSpan();
+        if (span?.isRecording()) span.setAttributes({ [ATTR_DECISION_RESULT]: 'error', [ATTR_DECISION_REASONS]: [refusal.reason] });
         return adapter.refuse(refusal, res);
       },
     },

@@ -142,7 +142,8 @@ export function outboundInterceptor(tracer: Tracer, target: OutboundTarget): Dis
       const { name, attributes } = describe(target, opts);
       const parent = context.active();
       const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
-      const spanHandler = new SpanEndingHandler(handler, span);
+      // Not sampled: the context (flagged so) still goes out, and the handler is undici's own.
+      const spanHandler = span.isRecording() ? new SpanEndingHandler(handler, span) : handler;
       try {
         return dispatch({ ...opts, headers: withTraceContext(opts.headers, trace.setSpan(parent, span)) }, spanHandler);
       } catch (err) {

@@ -32,22 +32,19 @@ export interface ServerSpan {
 export function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse, name: string, attributes: Attributes, onEnd?: (span: Span) => void): ServerSpan {
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const method = knownMethod(req.method);
-  const span = tracer.startSpan(
-    name,
-    {
-      kind: SpanKind.SERVER,
-      attributes: {
-        [ATTR_HTTP_REQUEST_METHOD]: method,
-        ...(method === '_OTHER' && { 'http.request.method_original': req.method ?? '' }),
-        [ATTR_URL_PATH]: pathOf(req.url ?? '/'),
-        // gatehouse itself listens on plain HTTP; TLS ends at the proxy or the ingress.
-        [ATTR_URL_SCHEME]: 'http',
-        ...hostAttributes(req.headers.host),
-        ...attributes,
-      },
-    },
-    parent,
-  );
+  // What a sampler may look at is given at the start; gatehouse's samplers look at none of it.
+  const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: pathOf(req.url ?? '/') } }, parent);
+  const ctx = trace.setSpan(parent, span);
+  // A check the sampler left out still carries its context (its calls must not start traces of
+  // their own) but costs nothing more: no attributes, no listeners.
+  if (!span.isRecording()) return { span, context: ctx };
+  span.setAttributes({
+    ...(method === '_OTHER' && { 'http.request.method_original': req.method ?? '' }),
+    // gatehouse itself listens on plain HTTP; TLS ends at the proxy or the ingress.
+    [ATTR_URL_SCHEME]: 'http',
+    ...hostAttributes(req.headers.host),
+    ...attributes,
+  });
   let ended = false;
   const end = (): void => {
     if (ended) return;
@@ -70,7 +67,7 @@ export function startServerSpan(tracer: Tracer, req: IncomingMessage, res: Serve
   };
   res.once('finish', end);
   res.once('close', end);
-  return { span, context: trace.setSpan(parent, span) };
+  return { span, context: ctx };
 }
 
 /** Runs `run` with `server`'s span as the active one, so calls made on the way become its children. */

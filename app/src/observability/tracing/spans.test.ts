@@ -152,6 +152,28 @@ describe('check spans', () => {
     assert.equal((await oneCheck(true, allow)).attributes['enduser.id'], 'alice@example.com');
   });
 
+  it("export nothing for a check its caller did not sample, whose calls say so downstream", async () => {
+    const agent = new Agent().compose(outboundInterceptor(tracer, 'provider'));
+    const tracing = createCheckTracing(tracer, adapter(allow), false);
+    const check = createServer(
+      tracing.wrap((req, res) => {
+        void request(`${origin}/userinfo`, { dispatcher: agent })
+          .then((answer) => answer.body.text())
+          .then(() => tracing.adapter.answer(allow, { routeQuery: '', facts: () => ({}) as never, original: undefined }, req, res));
+      }),
+    );
+    await new Promise<void>((resolve) => check.listen(0, '127.0.0.1', resolve));
+    const unsampled = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00';
+    await (await request(`http://127.0.0.1:${(check.address() as AddressInfo).port}/oauth2/auth`, { headers: { traceparent: unsampled } })).body.text();
+    check.closeAllConnections();
+    await new Promise((resolve) => check.close(resolve));
+    await agent.close();
+    assert.deepEqual(exporter.getFinishedSpans(), []);
+    const [, traceId, , flags] = String(seen[0]?.traceparent).split('-');
+    assert.equal(traceId, '0af7651916cd43dd8448eb211c80319c');
+    assert.equal(flags, '00');
+  });
+
   it('record a refused request as an error with its reason', async () => {
     const span = await oneCheck(false, allow, true);
     assert.equal(span.attributes['gatehouse.decision.result'], 'error');

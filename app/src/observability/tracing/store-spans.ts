@@ -34,6 +34,7 @@ export function createStoreSpans(tracer: Tracer, redis: RedisConfig): TraceOpera
     let name = names.get(operation);
     if (name === undefined) names.set(operation, (name = `redis ${operation}`));
     const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...fixed, [ATTR_STORE_OPERATION]: operation } });
+    if (!span.isRecording()) return run();
     return run().then(
       (value) => {
         span.end();
