@@ -135,7 +135,9 @@ export function createIssuerKeys(options: IssuerKeysOptions): IssuerKeys {
     if (closed || options.stopped?.()) return;
     failures = ok ? 0 : failures + 1;
     const delay = ok ? KEY_SET_REFRESH_MS : Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
-    timer = setTimeout(() => void load().then(schedule), delay);
+    timer = setTimeout(() => {
+      if (!closed && !options.stopped?.()) void load().then(schedule);
+    }, delay);
     timer.unref();
   };
 
