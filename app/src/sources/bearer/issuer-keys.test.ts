@@ -93,7 +93,7 @@ test('a failed start-up fetch is retried in the background', async () => {
   // The retry has been asked for; its answer is read a moment later, on a busy machine later still.
   let found: unknown;
   for (let i = 0; i < 100 && found === undefined; i++) {
-    found = await keys.getKey(header('first'), token).catch(() => undefined);
+    found = await (async () => keys.getKey(header('first'), token))().catch(() => undefined);
     if (found === undefined) await sleep(20);
   }
   assert.ok(found);
