@@ -31,15 +31,18 @@ export interface ServerSpan {
  */
 export function startServerSpan(tracer: Tracer, req: IncomingMessage, res: ServerResponse, name: string, attributes: Attributes, onEnd?: (span: Span) => void): ServerSpan {
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-  const method = knownMethod(req.method);
-  // What a sampler may look at is given at the start; gatehouse's samplers look at none of it.
-  const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: pathOf(req.url ?? '/') } }, parent);
+  // No attributes at the start: gatehouse's samplers look at none, and the SDK would check them
+  // for every check, sampled or not.
+  const span = tracer.startSpan(name, { kind: SpanKind.SERVER }, parent);
   const ctx = trace.setSpan(parent, span);
   // A check the sampler left out still carries its context (its calls must not start traces of
   // their own) but costs nothing more: no attributes, no listeners.
   if (!span.isRecording()) return { span, context: ctx };
+  const method = knownMethod(req.method);
   span.setAttributes({
+    [ATTR_HTTP_REQUEST_METHOD]: method,
     ...(method === '_OTHER' && { 'http.request.method_original': req.method ?? '' }),
+    [ATTR_URL_PATH]: pathOf(req.url ?? '/'),
     // gatehouse itself listens on plain HTTP; TLS ends at the proxy or the ingress.
     [ATTR_URL_SCHEME]: 'http',
     ...hostAttributes(req.headers.host),

@@ -33,8 +33,9 @@ export function createStoreSpans(tracer: Tracer, redis: RedisConfig): TraceOpera
   return (operation, run) => {
     let name = names.get(operation);
     if (name === undefined) names.set(operation, (name = `redis ${operation}`));
-    const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes: { ...fixed, [ATTR_STORE_OPERATION]: operation } });
+    const span = tracer.startSpan(name, { kind: SpanKind.CLIENT });
     if (!span.isRecording()) return run();
+    span.setAttributes({ ...fixed, [ATTR_STORE_OPERATION]: operation });
     return run().then(
       (value) => {
         span.end();
