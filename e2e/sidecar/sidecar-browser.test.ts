@@ -77,7 +77,7 @@ describe('sidecar mode in a real browser', () => {
   });
 
   it("the app sees gatehouse's identity headers and none of the browser's copies", async () => {
-    const page = await freshPage({ 'X-Auth-Request-User': 'mallory', 'X-Auth-Request-Groups': 'root', 'X-Auth-Request-Email': 'm@evil.example', Authorization: 'Bearer forged' });
+    const page = await freshPage({ 'X-Auth-Request-User': 'mallory', 'X-Auth-Request-Groups': 'root', 'X-Auth-Request-Email': 'm@evil.example', 'ES-TrustedAuth': 'mallory; $admins' });
     await signInAt(page, `${web.baseUrl}/whoami`, 'alice');
     await page.waitForURL(`${web.baseUrl}/whoami`);
     assert.equal(await page.locator('#user').innerText(), 'alice');
