@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startNginx, type NginxHandle } from '../nginx/start-nginx.ts';
 import type { ProtectedIngress } from '../nginx/ingresses.ts';
 import { httpRequest } from '../support/http-client.ts';
@@ -28,6 +29,15 @@ describe('the denied page through ingress-nginx custom errors', () => {
 
   /** The access-log lines of `path`: each names the upstreams nginx contacted for it. */
   const logged = (nginx: NginxHandle, path: string): string[] => nginx.accessLog().split('\n').filter((line) => line.includes(` ${path} HTTP/`));
+  /** The access-log lines of `path` once there are `count`: nginx writes each as its request ends, a moment after the answer. */
+  const loggedSoon = async (nginx: NginxHandle, path: string, count: number): Promise<string[]> => {
+    let lines = logged(nginx, path);
+    for (let i = 0; i < 100 && lines.length < count; i++) {
+      await sleep(20);
+      lines = logged(nginx, path);
+    }
+    return lines;
+  };
 
   it("bob's browser gets gatehouse's page with status 403: who he is, what /admin needs, how to switch", async () => {
     const res = await httpRequest(`${stack.baseUrl}/admin/panel?tab=1`, { headers: { ...BROWSER, cookie: bob, 'x-request-id': 'bob-admin-1' } });
@@ -37,7 +47,7 @@ describe('the denied page through ingress-nginx custom errors', () => {
     assert.match(res.body, /id="switch-account" href="http:\/\/localhost:\d+\/oauth2\/sign_out\?rd=%2Fadmin%2Fpanel%3Ftab%3D1"/);
     assert.match(res.body, /Request ID: <span id="request-id">bob-admin-1<\/span>/);
     assert.match(String(res.headers['content-security-policy']), /default-src 'none'/);
-    const lines = logged(stack.nginx, '/admin/panel?tab=1');
+    const lines = await loggedSoon(stack.nginx, '/admin/panel?tab=1', 1);
     assert.equal(lines.length, 1);
     assert.doesNotMatch(lines[0] ?? '', new RegExp(`:${stack.echo.port}\\b`), 'the app was never contacted');
   });
@@ -88,7 +98,7 @@ describe('the denied page through ingress-nginx custom errors', () => {
       const res = await httpRequest(`http://localhost:${nginx.port}/admin/bypass`, { headers: { ...BROWSER, cookie: bob } });
       assert.equal(res.status, 200);
       assert.match(res.body, /Signed in as/, 'the echo app answered');
-      assert.match(logged(nginx, '/admin/bypass')[0] ?? '', new RegExp(`:${stack.echo.port}\\b`));
+      assert.match((await loggedSoon(nginx, '/admin/bypass', 1))[0] ?? '', new RegExp(`:${stack.echo.port}\\b`));
     });
 
     it('with gatehouse as that default backend the same request is refused with 403 and never reaches the app', async () => {
@@ -98,7 +108,9 @@ describe('the denied page through ingress-nginx custom errors', () => {
         assert.equal(res.status, 403, JSON.stringify(headers));
         assert.doesNotMatch(res.body, /Signed in as/);
       }
-      for (const line of logged(nginx, '/admin/held')) assert.doesNotMatch(line, new RegExp(`:${stack.echo.port}\\b`));
+      const held = await loggedSoon(nginx, '/admin/held', 3);
+      assert.equal(held.length, 3, 'each of the three requests is logged');
+      for (const line of held) assert.doesNotMatch(line, new RegExp(`:${stack.echo.port}\\b`));
       const alice = (await signInOverHttp(stack.baseUrl, { login: 'alice', password: 'alice' })).cookieHeader;
       assert.equal((await httpRequest(`http://localhost:${nginx.port}/admin/held`, { headers: { ...BROWSER, cookie: alice } })).status, 200);
     });
