@@ -6,11 +6,6 @@ import type { RedisClient } from './redis-client.ts';
 
 /** The store's scripts as commands on the client (ioredis sends EVALSHA, EVAL when not loaded). */
 export interface StoreScripts {
-  /**
-   * Reads a session hash and slides its expiry; null when missing or past its absolute expiry,
-   * {@link UNCHANGED} when its tag is `knownTag` (the caller holds that version already).
-   */
-  sessionGet(key: string, now: number, idleMs: number, knownTag: string): Promise<string | null>;
   /** Writes a session hash (sealed data and its tag) with its expiry. */
   sessionSet(key: string, data: string, tag: string, expiresAt: number, ttlMs: number): Promise<unknown>;
   /** Adds a member to a set and extends the set's expiry to at least `ttlMs`. */
@@ -21,27 +16,9 @@ export interface StoreScripts {
   lockRelease(key: string, token: string): Promise<unknown>;
 }
 
-/** What sessionGet answers instead of the data when the caller's tag is current. */
-export const UNCHANGED = '=';
-
-// The session hash keeps the absolute expiry in clear text next to the sealed record so that the
-// script can cap the idle expiry without decrypting anything, and a tag naming this write so that
-// a replica holding this version gets a one-character answer instead of the whole record.
-const SESSION_GET = `
-local fields = redis.call('HMGET', KEYS[1], 'tag', 'expiresAt')
-if not fields[2] then return false end
-local now = tonumber(ARGV[1])
-local expiresAt = tonumber(fields[2])
-if not expiresAt or expiresAt <= now then
-  redis.call('DEL', KEYS[1])
-  return false
-end
-local ttl = math.floor(math.min(tonumber(ARGV[2]), expiresAt - now))
-if ttl < 1 then ttl = 1 end
-redis.call('PEXPIRE', KEYS[1], ttl)
-if fields[1] and fields[1] == ARGV[3] then return '${UNCHANGED}' end
-return redis.call('HGET', KEYS[1], 'data')
-`;
+// The session hash keeps the absolute expiry in clear text next to the sealed record so that a
+// read can cap the idle expiry without decrypting anything, and a tag naming this write so that a
+// replica holding this version is answered without the record (redis-session-read.ts).
 
 const SESSION_SET = `
 local ttl = math.floor(tonumber(ARGV[4]))
@@ -74,7 +51,6 @@ return 0
 
 /** Registers the scripts on `client` and returns them as typed commands. */
 export function defineStoreScripts(client: RedisClient): StoreScripts {
-  client.defineCommand('sessionGet', { numberOfKeys: 1, lua: SESSION_GET });
   client.defineCommand('sessionSet', { numberOfKeys: 1, lua: SESSION_SET });
   client.defineCommand('indexAdd', { numberOfKeys: 1, lua: INDEX_ADD });
   client.defineCommand('indexTake', { numberOfKeys: 1, lua: INDEX_TAKE });

@@ -10,7 +10,8 @@ import type { TraceOperation } from '../observability/tracing/tracing.ts';
 import { createRedisClient, redisSecrets } from './redis-client.ts';
 import { createRedisGuard, type ObserveOperation, type RedisGuard } from './redis-guard.ts';
 import { createInvalidationChannel } from './redis-invalidation.ts';
-import { defineStoreScripts, UNCHANGED } from './redis-scripts.ts';
+import { defineStoreScripts } from './redis-scripts.ts';
+import { createSessionReader } from './redis-session-read.ts';
 import type { Sealer } from './seal.ts';
 import { recordFromJson, recordToJson } from './session-record-json.ts';
 import type { SessionRecord } from './session-record.ts';
@@ -42,6 +43,7 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
   const now = options.now ?? Date.now;
   const client = createRedisClient(redis);
   const scripts = defineStoreScripts(client);
+  const reader = createSessionReader(client);
   const guarded = createRedisGuard(client, {
     timeoutMs: redis.timeoutMs,
     secrets: redisSecrets(redis),
@@ -91,16 +93,14 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
       if (known && invalidation.live() && performance.now() - known.checkedAt < redis.localTtlMs) {
         return known.record.expiresAt > now() ? known.record : undefined;
       }
-      const sealed = await guard.run('get', () => scripts.sessionGet(key, now(), ms(idleMs), known?.tag ?? ''));
-      if (sealed === null) {
-        decoded.delete(id);
-        return undefined;
-      }
-      if (sealed === UNCHANGED && known) {
+      const read = await guard.run('get', () => reader.read(key, idleMs, now(), known));
+      if (read.state === 'found') return decode(id, key, read.sealed);
+      if (read.state === 'unchanged' && known) {
         known.checkedAt = performance.now();
         return known.record;
       }
-      return sealed === UNCHANGED ? undefined : decode(id, key, sealed);
+      decoded.delete(id);
+      return undefined;
     },
     async set(id, record, idleMs) {
       const key = sessionKey(id);

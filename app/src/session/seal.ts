@@ -68,7 +68,10 @@ export function createSealer(initialKeys: readonly Buffer[]): Sealer {
           const decipher = createDecipheriv('aes-256-gcm', key, iv);
           decipher.setAAD(Buffer.from(purpose));
           decipher.setAuthTag(tag);
-          return Buffer.concat([decipher.update(body), decipher.final()]);
+          const plain = decipher.update(body);
+          // GCM's final() only checks the tag and yields nothing: no second copy of the plaintext.
+          const rest = decipher.final();
+          return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
         } catch {
           // Wrong key or tampered value: try the next key; none left means undefined below.
         }
