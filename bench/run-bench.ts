@@ -4,6 +4,8 @@
  * Caddy call it, with tracing on (every check a span exported to a no-op OTLP receiver), and in the same run against a bare Node
  * http server answering 200; the servers (and redis-server) share the other core. Rounds alternate
  * so all targets see the same machine state; the best round of each is compared with the bare server.
+ * Many users on Redis and the nginx comparison come from production-shape.ts; the tables and a
+ * plot are also written to bench/results/ (bench-report.ts).
  * Then sidecar mode against a bare undici reverse proxy and nginx (sidecar-bench.ts).
  * BENCH_SECONDS and BENCH_ROUNDS shorten or lengthen it.
  */
@@ -19,8 +21,11 @@ import { freePorts } from '../e2e/support/ports.ts';
 import { startRedisServer } from '../e2e/support/redis-server.ts';
 import { startOtlpSink } from './otlp-sink.ts';
 import { runSidecarBench } from './sidecar-bench.ts';
-import { runWrk, type WrkResult } from './wrk.ts';
+import { runWrk, type WrkResult, type WrkScript } from './wrk.ts';
 import { bearerTarget } from './bearer-target.ts';
+import { writeBenchReport, type ThroughputRow } from './bench-report.ts';
+import type { ManyUsersTarget } from './many-users-target.ts';
+import { manyUsersNotes, manyUsersTargets, millionKeepsUp, nginxComparison } from './production-shape.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -37,6 +42,8 @@ interface Target {
   readonly headers: Record<string, string>;
   readonly minRatio: number | undefined;
   readonly runs: WrkResult[];
+  /** A wrk Lua script that shapes each request (the many-users rows). */
+  readonly script?: WrkScript | undefined;
 }
 
 function pinned(args: string[], env: Record<string, string>): ChildProcess {
@@ -92,13 +99,14 @@ async function main(): Promise<void> {
   const redis = await startRedisServer({ extraArgs: [] });
   const otlp = await startOtlpSink();
   const children: ChildProcess[] = [];
+  const manyUsers: ManyUsersTarget[] = [];
   try {
     // redis-server shares the servers' core: the Redis round trip is part of what is measured.
     await new Promise((resolve) => spawn('taskset', ['-cp', String(SERVER_CORE), String(redis.pid)], { stdio: 'ignore' }).once('exit', resolve));
     children.push(pinned([process.execPath, join(root, 'bench/bare-server.ts'), String(barePort)], {}));
     await waitFor(`http://127.0.0.1:${barePort}/`);
     const bare: Target = { name: 'bare Node http server (200)', url: `http://127.0.0.1:${barePort}/`, headers: {}, minRatio: undefined, runs: [] };
-    const targets = [
+    const targets: Target[] = [
       bare,
       await gatehouseTarget('gatehouse /oauth2/auth, memory store', 0.5, idp, secret, memoryPort as number, {}, children),
       // A machine's Bearer JWT, verified once and then remembered by its SHA-256 until its exp.
@@ -118,35 +126,47 @@ async function main(): Promise<void> {
       await gatehouseTarget('gatehouse /oauth2/auth, Redis store', 0.4, idp, secret, redisPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url }, children),
       // Every check a Redis round trip: what a session sees when its checks are more than 1 s apart.
       await gatehouseTarget('gatehouse /oauth2/auth, Redis store, GATEHOUSE_REDIS_LOCAL_TTL=0', undefined, idp, secret, redisRoundTripPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url, GATEHOUSE_REDIS_LOCAL_TTL: '0' }, children),
+      // Many users on Redis, each request a session drawn at random: nearly every check a Redis round trip.
+      ...(await manyUsersTargets(children, manyUsers)),
     ];
     const load = { seconds: SECONDS, connections: CONNECTIONS, core: LOAD_CORE };
     // Warm-up: JIT and connection setup are not what is measured.
-    for (const target of targets) await runWrk(target.url, { ...load, seconds: 2, headers: target.headers });
+    for (const target of targets) await runWrk(target.url, { ...load, seconds: 2, headers: target.headers, script: target.script });
     for (let round = 0; round < ROUNDS; round++) {
-      for (const target of targets) target.runs.push(await runWrk(target.url, { ...load, headers: target.headers }));
+      for (const target of targets) target.runs.push(await runWrk(target.url, { ...load, headers: target.headers, script: target.script }));
     }
     const base = best(bare.runs);
     const lines = [
       `wrk -t1 -c${CONNECTIONS} -d${SECONDS}s, best of ${ROUNDS} alternating rounds; servers on core ${SERVER_CORE}, wrk on core ${LOAD_CORE}`,
       '',
-      '| target | requests/s | p99 ms | ratio to bare | target ratio |',
-      '| --- | ---: | ---: | ---: | ---: |',
+      '| target | requests/s | p50 ms | p99 ms | ratio to bare | target ratio |',
+      '| --- | ---: | ---: | ---: | ---: | ---: |',
     ];
+    const throughput: ThroughputRow[] = [];
     let failed = false;
     for (const target of targets) {
       const b = best(target.runs);
       if (b.non2xx > 0) throw new Error(`${target.name}: ${b.non2xx} answers were not 200`);
       const ratio = b.requestsPerSecond / base.requestsPerSecond;
       if (target.minRatio !== undefined && ratio < target.minRatio) failed = true;
+      throughput.push({ name: target.name, requestsPerSecond: b.requestsPerSecond, p50Ms: b.p50Ms, p99Ms: b.p99Ms, ratio, minRatio: target.minRatio });
       lines.push(
-        `| ${target.name} | ${Math.round(b.requestsPerSecond).toLocaleString('en-US')} | ${b.p99Ms.toFixed(2)} | ${ratio.toFixed(2)} | ${target.minRatio === undefined ? '' : `>= ${target.minRatio}`} |`,
+        `| ${target.name} | ${Math.round(b.requestsPerSecond).toLocaleString('en-US')} | ${b.p50Ms.toFixed(2)} | ${b.p99Ms.toFixed(2)} | ${ratio.toFixed(2)} | ${target.minRatio === undefined ? '' : `>= ${target.minRatio}`} |`,
       );
     }
     const { exports, bytes } = otlp.received();
     lines.push('', `Tracing row: ${exports.toLocaleString('en-US')} OTLP exports, ${(bytes / 1e6).toFixed(1)} MB of spans received.`);
+    const notes = manyUsersNotes(manyUsers, throughput);
+    if (!millionKeepsUp(manyUsers, throughput)) failed = true;
+    lines.push(...notes.map((note) => `- ${note}`));
     process.stdout.write(`${lines.join('\n')}\n`);
+    // nginx → gatehouse (the many-users one) → upstream against nginx → upstream, at a fixed rate.
+    const nginx = await nginxComparison(manyUsers[0], { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, serverCore: SERVER_CORE, loadCore: LOAD_CORE });
+    const dir = writeBenchReport({ settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS }, throughput, notes, nginx });
+    process.stdout.write(`\nResults and plot: ${dir}\n`);
     if (failed) process.exitCode = 1;
   } finally {
+    for (const target of manyUsers) await target.close();
     await Promise.all(
       children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)),
     );

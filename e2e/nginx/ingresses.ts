@@ -22,6 +22,11 @@ export interface ProtectedIngress {
    * asks gatehouse for the page of these statuses (the denied page for 403).
    */
   customHttpErrors?: readonly number[];
+  /**
+   * The `auth-keepalive` annotation: the auth subrequest goes over kept-alive HTTP/1.1 connections
+   * (Connection cleared) instead of a new connection per request, ingress-nginx's default.
+   */
+  authKeepalive?: boolean;
 }
 
 /** The Ingresses of the local stack: the demo app's paths, each protected its own way. */

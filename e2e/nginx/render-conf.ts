@@ -5,6 +5,7 @@ import {
   GLOBAL_DEFAULT_BACKEND,
   renderAuthLocation,
   renderCustomErrorLocations,
+  renderOpenLocation,
   renderProtectedLocation,
   renderSidecarLocation,
   renderSigninLocation,
@@ -32,6 +33,8 @@ export interface IngressNginxOptions {
   serverNames?: string[];
   /** default {@link DEFAULT_INGRESSES} */
   ingresses?: readonly ProtectedIngress[];
+  /** Paths of Ingresses to the same app without auth annotations (e.g. for a comparison). */
+  openPaths?: readonly string[];
   /** default {@link DEFAULT_AUTH_RESPONSE_HEADERS} */
   responseHeaders?: readonly string[];
   /** default `notice` */
@@ -89,7 +92,7 @@ export function renderIngressNginxConf(options: IngressNginxOptions): string {
     `        listen 127.0.0.1:${options.port}${extra};\n        listen [::1]:${options.port}${extra};`;
   const locations = ingresses
     .map((i) => renderAuthLocation(i, ctx) + renderSigninLocation(i, ctx) + renderProtectedLocation(i, ctx))
-    .join('');
+    .join('') + (options.openPaths ?? []).map((path) => renderOpenLocation(path, ctx)).join('');
   const gatehouseServers = options.gatehousePorts.map((p) => `        server 127.0.0.1:${p};`).join('\n');
   const pageCodes = [...new Set(ingresses.flatMap((i) => i.customHttpErrors ?? []))];
   const global = options.globalCustomErrors;

@@ -84,7 +84,7 @@ ${authTlsHeaders(ctx)}
             client_max_body_size        1m;
 
             proxy_http_version 1.1;
-            # a variable keeps the query exactly as written; the host names the upstream block
+${ingress.authKeepalive === true ? '            proxy_set_header Connection "";\n' : ''}            # a variable keeps the query exactly as written; the host names the upstream block
             set $target "${target}";
             proxy_pass $target;
         }
@@ -177,6 +177,17 @@ export function renderCustomErrorLocations(upstream: string, codes: readonly num
 `,
     )
     .join('');
+}
+
+/** The location of an Ingress path without auth annotations: proxied to the app as it comes. */
+export function renderOpenLocation(path: string, ctx: LocationContext): string {
+  return `
+        location "${path}" {
+            set $ingress_name "app-open";
+${passVariables('default-app-open-80')}
+${authTlsHeaders(ctx)}${proxyToUpstream(ctx.appUpstream)}
+        }
+`;
 }
 
 /** The auth service's own Ingress (`/oauth2`): no auth annotations. */
