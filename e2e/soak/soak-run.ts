@@ -1,8 +1,9 @@
 /**
  * A soak: one gatehouse on the Redis store at the chart's log level (info, one line per check),
- * the test OpenID Provider beside it. The maximum rate is measured first (closed loop); then the
- * checks run at 80 % of it for the given time, with a sign-in and a sign-out every 5 s for session
- * churn, and a sample every 10 s (soak-sampler.ts).
+ * confined as the image is in a pod with the chart's memory limit, the test OpenID Provider beside
+ * it. The maximum rate is measured first (closed loop); then the checks run at 80 % of it for the
+ * given time, with a sign-in and a sign-out every 5 s for session churn, and a sample every 10 s
+ * (soak-sampler.ts).
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,6 +15,7 @@ import { httpRequest } from '../support/http-client.ts';
 import { signInOverHttp } from '../support/http-login.ts';
 import { freePorts } from '../support/ports.ts';
 import { startRedisServer } from '../support/redis-server.ts';
+import { makeMemoryCgroup } from '../deploy/support/memory-cgroup.ts';
 import { createCheckClient, measureMaxRate, startPaced } from './check-load.ts';
 import { soakProblems } from './soak-bounds.ts';
 import { takeSample, type SoakSample } from './soak-sampler.ts';
@@ -37,9 +39,21 @@ export interface SoakResult {
   readonly skipped: number;
   readonly problems: string[];
   readonly loadAverage: readonly number[];
+  /** How gatehouse was confined: a memory cgroup of the chart's limit, or heap flags alone. */
+  readonly confinement: string;
 }
 
 const SAMPLE_EVERY_MS = 10_000;
+/** The chart's default memory limit. */
+export const SOAK_LIMIT_BYTES = 256 * 2 ** 20;
+/** The Dockerfile's ENTRYPOINT flag. */
+export const IMAGE_HEAP_FLAG = '--max-old-space-size-percentage=50';
+/**
+ * Without a cgroup (not root): what that flag gives under 256Mi, both generations, by hand. The
+ * old generation alone is not enough: on a large host V8 keeps 32 MiB semi-spaces, and once the old
+ * generation nears 128 MiB every collection becomes a full one (throughput fell by two thirds).
+ */
+export const SOAK_HEAP_MIB = 128;
 const USERS = ['alice', 'bob', 'carol'];
 
 /** Runs a soak end to end and stops everything it started. */
@@ -55,8 +69,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     { issuer: idp.issuer, clientSecret, origin, port, metricsPort },
     { GATEHOUSE_LOG_LEVEL: 'info', GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url, GATEHOUSE_ALLOWED_REDIRECT_DOMAINS: '127.0.0.1' },
   );
-  // The log goes nowhere: written as in production, but not held by this process.
-  const child = spawn(process.execPath, [GATEHOUSE_MAIN], { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // The log goes nowhere: written as in production, but not held by this process. gatehouse runs as
+  // in a pod with the chart's default limit: in a memory cgroup of that size, with the image's heap
+  // flag, so that Node sizes both heap generations from the limit (docs/memory.md).
+  const cgroup = makeMemoryCgroup(`gatehouse-soak-${process.pid}`, SOAK_LIMIT_BYTES);
+  const [command, args] = cgroup
+    ? cgroup.wrap(process.execPath, [IMAGE_HEAP_FLAG, GATEHOUSE_MAIN])
+    : [process.execPath, [`--max-old-space-size=${SOAK_HEAP_MIB}`, '--max-semi-space-size=1', GATEHOUSE_MAIN]];
+  const child = spawn(command, args, { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const killOnExit = (): void => {
     try {
       process.kill(child.pid as number, 'SIGKILL');
@@ -65,12 +85,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
   };
   process.once('exit', killOnExit);
+  // Interrupted (Ctrl-C on make soak): exit through 'exit', which stops gatehouse and redis-server.
+  const onSignal = (): void => process.exit(130);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stopAll = async (): Promise<void> => {
     child.kill('SIGTERM');
     await Promise.race([exited, sleep(15_000)]);
     killOnExit();
+    cgroup?.remove();
     process.removeListener('exit', killOnExit);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     await idp.close();
     await redis.stop();
   };
@@ -118,7 +145,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     clearInterval(churn);
     await run.stop();
     await client.close();
-    return { maxRate, targetRate, samples, statuses: run.counts.statuses, skipped: run.counts.skipped, problems: soakProblems(samples), loadAverage };
+    const confinement = cgroup
+      ? `in a ${SOAK_LIMIT_BYTES / 2 ** 20} MiB memory cgroup (v${cgroup.version}) with ${IMAGE_HEAP_FLAG}, as the image in a pod with the chart's default limit`
+      : `with --max-old-space-size=${SOAK_HEAP_MIB} --max-semi-space-size=1 (no memory cgroup could be made), the heap the image gets under the chart's default limit`;
+    return { maxRate, targetRate, samples, statuses: run.counts.statuses, skipped: run.counts.skipped, problems: soakProblems(samples), loadAverage, confinement };
   } finally {
     await stopAll();
   }
