@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../config/load-config.ts';
+import type { CheckOutcome } from '../../check/check-outcome.ts';
 import { REASONS } from '../../policy/reasons.ts';
 import { CONTRACT_ENV, send, serveAdapter, type AdapterServer, type FamilyRequest } from '../../../test/support/adapter-server.ts';
 import { runProxyAdapterContract, type DescribedRequest } from '../adapter.contract.ts';
@@ -64,6 +65,32 @@ describe('auth-request X-Gatehouse-Signin', () => {
     }
     for (const unusable of [[], 'javascript:alert(1)', '//evil.example/', 'https://app.example.com:99999/', ['https://a.example.com/', 'https://b.example.com/']]) {
       assert.equal(await signin(unusable), start, JSON.stringify(unusable));
+    }
+  });
+});
+
+describe('auth-request answers', () => {
+  const outcomes = [
+    { kind: 'allow', status: 200, user: 'alice', reasons: [], headers: ['X-Auth-Request-User', 'alice'] },
+    { kind: 'unauthenticated', status: 401, reasons: [REASONS.sessionMissing], route: undefined },
+    { kind: 'deny', status: 403, user: 'alice', reasons: [REASONS.groupUnauthorized], route: undefined },
+    { kind: 'limited', status: 429, reasons: [REASONS.basicRateLimited], retryAfterSeconds: 5 },
+    { kind: 'error', status: 503, user: undefined, reasons: [REASONS.storeUnavailable], err: new Error('down') },
+  ] as const;
+
+  // nginx reads no body from an auth subrequest: a chunked one, even empty, costs it the connection.
+  it('are headers only with Content-Length: 0, never a chunked body, so nginx keeps the connection', async () => {
+    for (const outcome of outcomes) {
+      const server = await serveAdapter(createAuthRequestAdapter({ config: loadConfig({ ...CONTRACT_ENV }) }), outcome as unknown as CheckOutcome);
+      try {
+        const o: DescribedRequest = { method: 'GET', scheme: 'https', host: 'app.example.com', uri: '/', clientIp: '203.0.113.7', page: false };
+        const answer = await send(server.port, authRequest(o));
+        assert.equal(answer.headers['content-length'], '0', outcome.kind);
+        assert.equal(answer.headers['transfer-encoding'], undefined, outcome.kind);
+        assert.equal(answer.body, '', outcome.kind);
+      } finally {
+        await server.close();
+      }
     }
   });
 });

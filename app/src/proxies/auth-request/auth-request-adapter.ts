@@ -33,6 +33,14 @@ const ORIGINAL_URL = /^(https?):\/\/([^/?#]+)(\/.*)?$/i;
  */
 export const AUTH_ROUTE_PREFIX = '/oauth2/auth-route/';
 
+/**
+ * Every answer is headers only, and says so. Headers given to writeHead as a list are sent before
+ * end() could count the body, so without this Node sends an empty chunked body; nginx does not
+ * read the body of an auth subrequest and then closes the connection instead of keeping it
+ * (auth-keepalive), which made every other check open a new connection to gatehouse.
+ */
+const EMPTY_BODY = ['Content-Length', '0'] as const;
+
 /** The route query: after "?" on /oauth2/auth, or the segment after the path form's prefix. */
 function routeQueryOf(url: string): string {
   if (url.startsWith(AUTH_ROUTE_PREFIX)) {
@@ -89,7 +97,7 @@ export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAd
       // nginx turns any status but 200, 401 and 403 into a 500 for the client: too many failed
       // passwords is a 403 here, with Retry-After for a proxy configured to pass it on.
       if (outcome.kind === 'limited') {
-        res.writeHead(403, limitedHeaders(NO_STORE, outcome.retryAfterSeconds));
+        res.writeHead(403, [...limitedHeaders(NO_STORE, outcome.retryAfterSeconds), ...EMPTY_BODY]);
         res.end();
         return 403;
       }
@@ -101,7 +109,7 @@ export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAd
             : outcome.kind === 'deny'
               ? deniedHeaders(outcome)
               : NO_STORE;
-      res.writeHead(outcome.status, headers as string[]);
+      res.writeHead(outcome.status, [...headers, ...EMPTY_BODY]);
       res.end();
       return outcome.status;
     },
