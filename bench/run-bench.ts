@@ -54,7 +54,8 @@ function pinned(args: string[], env: Record<string, string>): ChildProcess {
 }
 
 async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  // Up to 30 s: many gatehouses start at once on one core, on a busy machine slowly.
+  for (let i = 0; i < 600; i++) {
     if (await httpRequest(url).then((r) => r.status === 200, () => false)) return;
     await sleep(50);
   }
