@@ -29,5 +29,8 @@ COPY app/src ./app/src
 USER 10001:10001
 EXPOSE 4180 9180
 # Exec form: node is PID 1 and receives SIGTERM itself, which starts gatehouse's graceful shutdown.
+# The heap is sized from the container's memory limit: Node 24 reads the cgroup limit, and on its
+# own would let the heap grow to the whole limit (259 MiB of heap in a 256 MiB container), leaving
+# nothing for the rest of the process; half of it keeps the peak well clear (docs/memory.md).
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["node", "app/src/main.ts"]
+ENTRYPOINT ["node", "--max-old-space-size-percentage=50", "app/src/main.ts"]

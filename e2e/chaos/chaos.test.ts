@@ -22,6 +22,7 @@ import { renderChaosReport, writeChaosReport, type ReportSection } from './chaos
 import { CHAOS_SETTINGS, startChaosStack, timeUntil, type ChaosStack } from './chaos-stack.ts';
 import { maxLatency, startLoad, statusesOf, type LoadRun, type LoadSession, type PhaseTally } from './load-loop.ts';
 import { prepareSessions } from './load-sessions.ts';
+import { rollingRestart } from './rollout.ts';
 
 /** Both replicas serve again within this after a fault ends. */
 const RECOVERY_BOUND_MS = 10_000;
@@ -238,54 +239,13 @@ on a 2-core machine shared with other work (load average at the start of the run
 
   it('rolling restart: each replica leaves the endpoints, gets SIGTERM after the preStop pause, drains, starts again; not one valid check through nginx fails', async () => {
     await load.stop();
-    const rollout = startLoad({
-      targets: { nginxPort: stack.nginx.port, replicaPorts: stack.replicas.map((r) => r.port) },
-      sessions,
-      concurrency: 16,
-      ratePerSecond: RATE,
-      directShare: 0,
-      elasticsearchShare: 0.25,
-      maxRequests: 100_000,
-      maxSeconds: 120,
-    });
-    const measurements: Array<[string, string]> = [];
-    rollout.phase('steady');
-    await sleep(2000);
-    const restart = async (index: number, removeEndpoint: boolean, label: string): Promise<void> => {
-      const replica = stack.replicas[index] as (typeof stack.replicas)[number];
-      rollout.phase(`${label}: replica ${index} terminating`);
-      if (removeEndpoint) await stack.nginx.setEndpoints(stack.replicas.map((_, i) => i !== index));
-      await sleep(CHAOS_SETTINGS.preStopMs);
-      const started = performance.now();
-      const process = replica.process;
-      await process?.stop('SIGTERM');
-      const exited = process?.exitStatus();
-      measurements.push([`${label}: replica ${index} exited after SIGTERM`, `${Math.round(performance.now() - started)} ms, ${exited}`]);
-      assert.equal(exited, 'exit code 0', `replica ${index} did not shut down cleanly`);
-      rollout.phase(`${label}: replica ${index} starting`);
-      const starting = performance.now();
-      await stack.startReplica(index);
-      measurements.push([`${label}: replica ${index} ready again`, `${Math.round(performance.now() - starting)} ms`]);
-      if (removeEndpoint) await stack.nginx.setEndpoints(stack.replicas.map(() => true));
-      rollout.phase(`${label}: replica ${index} back`);
-      await sleep(2000);
-    };
-    try {
-      // As a Deployment rollout with the chart's preStop pause: the pod leaves the Service's endpoints,
-      // the pause lets the proxy stop sending it new requests, then SIGTERM starts the drain.
-      for (const index of [0, 1]) await restart(index, true, 'rollout');
-      // And without the endpoint change: SIGTERM while nginx still lists the replica.
-      for (const index of [0, 1]) await restart(index, false, 'SIGTERM while listed');
-    } finally {
-      await rollout.stop();
-    }
-    const phases = rollout.tallies();
+    const { phases, measurements, exits } = await rollingRestart(stack, sessions, RATE);
     const lost = await lostSessions(stack, sessions);
     measurements.push(['sessions lost across the restarts', lost.length === 0 ? 'none' : lost.join(', ')]);
     sections.push({
       title: 'Rolling restart',
-      description: `Each replica in turn: removed from nginx's upstream (a reload, as the endpoint change), the preStop pause (${CHAOS_SETTINGS.preStopMs} ms here, preStopSeconds in the chart), SIGTERM, the drain (GATEHOUSE_SHUTDOWN_TIMEOUT ${CHAOS_SETTINGS.drainMs} ms here, drainSeconds in the chart), then started again on its port and put back once /readyz answers 200. Then the same without the endpoint change, SIGTERM while nginx still lists the replica, where only proxy_next_upstream and the drain stand between the client and an error. Required: every valid check through nginx answered 200, every invalid one 401, and every session still there afterwards.`,
-      phases: phases.slice(1),
+      description: `Each replica in turn: removed from nginx's upstream (a reload, as the endpoint change), the preStop pause (${CHAOS_SETTINGS.preStopMs} ms here, preStopSeconds in the chart), SIGTERM, the drain (GATEHOUSE_SHUTDOWN_TIMEOUT ${CHAOS_SETTINGS.drainMs} ms here, drainSeconds in the chart), then started again on its port and put back once /readyz answers 200. Then the same without the endpoint change, SIGTERM while nginx still lists the replica, where only proxy_next_upstream and the drain stand between the client and an error. Required: every valid check through nginx answered 200, every invalid one 401, every replica exiting 0, and every session still there afterwards.`,
+      phases,
       measurements,
     });
     for (const phase of phases) {
@@ -293,6 +253,7 @@ on a 2-core machine shared with other work (load average at the start of the run
       assert.deepEqual([...statusesOf(phase, isValid).keys()].filter((status) => status !== '200'), [], `${phase.name}: a valid check was not answered 200`);
       assert.deepEqual([...statusesOf(phase, isInvalid).keys()].filter((status) => status !== '401'), [], `${phase.name}: an invalid check was not answered 401`);
     }
+    assert.deepEqual(exits, ['exit code 0', 'exit code 0', 'exit code 0', 'exit code 0'], 'every replica shuts down cleanly');
     assert.deepEqual(lost, []);
   });
 });

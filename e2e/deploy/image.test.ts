@@ -15,6 +15,8 @@ import { startTestIdp } from '../idp/test-idp.ts';
 import type { TestIdp } from '../idp/test-idp.ts';
 import { freePorts } from '../support/ports.ts';
 import { buildImage, inspectImage, mountImage, runContainer } from './support/image.ts';
+import { chartMemoryLimit, memoryFigures, MEMORY_BOUNDS } from './support/memory-bounds.ts';
+import { runUnderMemoryLimit } from './support/memory-run.ts';
 import type { ImageConfig, MountedImage, RunningContainer } from './support/image.ts';
 
 const TAG = 'localhost/gatehouse:test';
@@ -68,7 +70,8 @@ describe('container image', { skip: NOT_ROOT }, () => {
 
   it('runs as a numeric non-root user, from an exec-form entrypoint, stopped by SIGTERM', () => {
     assert.match(config.User ?? '', /^[1-9][0-9]*:[1-9][0-9]*$/);
-    assert.deepEqual(config.Entrypoint, ['node', 'app/src/main.ts']);
+    // The heap sized from the container's memory limit (docs/memory.md).
+    assert.deepEqual(config.Entrypoint, ['node', '--max-old-space-size-percentage=50', 'app/src/main.ts']);
     assert.equal(config.WorkingDir, '/app');
     assert.equal(config.StopSignal, 'SIGTERM');
     assert.ok(config.Env?.includes('NODE_ENV=production'));
@@ -120,6 +123,25 @@ describe('container image', { skip: NOT_ROOT }, () => {
     assert.equal(container.process.exitStatus(), 'exit code 0', container.process.logs());
     assert.match(container.process.logs(), /"msg":"shutdown complete"/);
     assert.doesNotMatch(container.process.logs(), /EROFS|read-only file system/i);
+  });
+
+  it("under the chart's memory limit at its maximum rate for minutes: never OOM-killed, always answering, its peak clear of the limit", { timeout: 20 * 60_000 }, async () => {
+    const limitBytes = chartMemoryLimit();
+    const [port = 0] = await freePorts(1);
+    const clientSecret = randomBytes(16).toString('hex');
+    const loadIdp = await startTestIdp({ clients: [{ clientId: 'gatehouse', clientSecret, redirectUris: [`http://127.0.0.1:${port}/oauth2/callback`] }] });
+    try {
+      const run = await runUnderMemoryLimit({ rootfs: image.rootfs, config, idp: loadIdp, clientSecret, port, limitBytes, seconds: MEMORY_BOUNDS.loadSeconds });
+      process.stdout.write(`${memoryFigures(run, limitBytes)}\n`);
+      assert.equal(run.exited, undefined, `the container exited under load:\n${run.logs}`);
+      assert.equal(run.final.oomKills, 0, 'OOM-killed');
+      assert.equal(run.wrong, 0, `wrong answers: ${JSON.stringify([...run.statuses])}`);
+      assert.ok(run.rate > MEMORY_BOUNDS.minRate, `only ${run.rate.toFixed(0)} checks/s`);
+      assert.ok(run.final.peakBytes <= MEMORY_BOUNDS.peakShare * limitBytes, `peak ${run.final.peakBytes} bytes, above ${MEMORY_BOUNDS.peakShare} of the limit`);
+      assert.equal(run.final.limitHits, 0, 'the cgroup reached its limit');
+    } finally {
+      await loadIdp.close();
+    }
   });
 
   function gatehouseEnv(port: number, metricsPort: number): Record<string, string> {

@@ -68,7 +68,7 @@ export async function mountImage(tag: string): Promise<MountedImage> {
 interface OciSpec {
   root: object;
   process: object;
-  linux: { namespaces: { type: string }[] };
+  linux: { namespaces: { type: string }[]; resources?: Record<string, unknown> };
   mounts: object[];
 }
 
@@ -77,10 +77,18 @@ export interface RunningContainer {
   readonly process: LoggedChild;
   /** Sends `signal` to runc, which forwards it to the container's PID 1, and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** The host PID of the container's first process (from `runc state`). */
+  pid(): Promise<number>;
+}
+
+/** Resource limits, as the chart's `resources.limits` sets them for the kubelet. */
+export interface ContainerLimits {
+  /** The memory cgroup's limit; swap is not allowed beyond it, as on a Kubernetes node. */
+  readonly memoryBytes?: number;
 }
 
 /** Runs the image's entrypoint (plus `args`) in `rootfs` with runc, with `env` added to the image's. */
-export async function runContainer(rootfs: string, config: ImageConfig, env: Record<string, string>, args: string[] = []): Promise<RunningContainer> {
+export async function runContainer(rootfs: string, config: ImageConfig, env: Record<string, string>, args: string[] = [], limits: ContainerLimits = {}): Promise<RunningContainer> {
   const bundle = mkdtempSync(join(tmpdir(), 'gatehouse-oci-'));
   removeAtExit(bundle);
   await execFileAsync('runc', ['spec', '--bundle', bundle]);
@@ -101,6 +109,9 @@ export async function runContainer(rootfs: string, config: ImageConfig, env: Rec
   // No network namespace: the test reaches the container, and it the test IdP, on loopback.
   spec.linux.namespaces = spec.linux.namespaces.filter((ns) => ns.type !== 'network');
   spec.mounts.push({ destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'size=16m'] });
+  if (limits.memoryBytes !== undefined) {
+    spec.linux.resources = { ...spec.linux.resources, memory: { limit: limits.memoryBytes, swap: limits.memoryBytes } };
+  }
   writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec));
   const id = `gatehouse-test-${process.pid}-${Date.now()}`;
   const child = spawnLogged('runc', ['--root', join(bundle, 'state'), 'run', '--bundle', bundle, id]);
@@ -110,6 +121,10 @@ export async function runContainer(rootfs: string, config: ImageConfig, env: Rec
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       await child.stop(signal, 30_000);
       await execFileAsync('runc', ['--root', join(bundle, 'state'), 'delete', '--force', id]).catch(() => undefined);
+    },
+    pid: async () => {
+      const { stdout } = await execFileAsync('runc', ['--root', join(bundle, 'state'), 'state', id]);
+      return (JSON.parse(stdout) as { pid: number }).pid;
     },
   };
 }
