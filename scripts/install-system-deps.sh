@@ -22,6 +22,9 @@ command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v buildah >/dev/null 2>&1 || need+=(buildah)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 command -v runc >/dev/null 2>&1 || need+=(runc)
+# make bench's peer: Apache httpd with mod_auth_openidc, started by the bench on its own port and config.
+command -v apache2 >/dev/null 2>&1 || [ -x /usr/sbin/apache2 ] || need+=(apache2)
+[ -f /usr/lib/apache2/modules/mod_auth_openidc.so ] || need+=(libapache2-mod-auth-openidc)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-system-deps: missing ${need[*]}; run as root or install them first" >&2
@@ -29,4 +32,17 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "install-system-deps: installing ${need[*]}" >&2
 apt-get update -qq
+# The system's Apache must not start and listen on port 80: while installing, a policy-rc.d that
+# refuses its services (invoke-rc.d and deb-systemd-invoke ask it), unless one is already there.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\ncase "$1" in apache2|apache-htcacheclean) exit 101 ;; esac\nexit 0\n' >"$policy"
+  chmod 755 "$policy"
+  trap 'rm -f "$policy"' EXIT
+fi
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# Nor at boot; and stopped, should a policy already there have let it start (only an Apache this run installed).
+if [[ " ${need[*]} " == *" apache2 "* ]]; then
+  systemctl disable --now apache2.service apache-htcacheclean.service >/dev/null 2>&1 || true
+  [ -d /run/systemd/system ] || apache2ctl stop >/dev/null 2>&1 || true
+fi
