@@ -157,6 +157,8 @@ export interface Config {
   readonly backend: BackendSettings;
   readonly outbound: OutboundSettings;
   readonly proxies: ProxySettings;
+  /** How often one client may call the sign-in endpoints, and how many sign-ins may be in progress. */
+  readonly signInLimits: import('./validate-signin-limits.ts').SignInLimitSettings;
   /** Set in sidecar mode only. */
   readonly sidecar: SidecarSettings | undefined;
   /** Set when GATEHOUSE_ASSERTION is on: allowed checks carry a signed identity assertion. */

@@ -14,6 +14,7 @@ import { LDAP_SCHEMA } from './schema-ldap.ts';
 import { PAGES_SCHEMA } from './schema-pages.ts';
 import { OUTBOUND_SCHEMA } from './schema-outbound.ts';
 import { PROXY_SCHEMA } from './schema-proxies.ts';
+import { SIGNIN_LIMITS_SCHEMA } from './schema-signin-limits.ts';
 import { SERVICEACCOUNT_SCHEMA } from './schema-serviceaccount.ts';
 import { SIDECAR_SCHEMA } from './schema-sidecar.ts';
 import { SOURCE_SCHEMA } from './schema-sources.ts';
@@ -191,6 +192,7 @@ export const ENV_SCHEMA = {
   ...ELASTICSEARCH_OIDC_SCHEMA,
   ...OUTBOUND_SCHEMA,
   ...PROXY_SCHEMA,
+  ...SIGNIN_LIMITS_SCHEMA,
   ...SIDECAR_SCHEMA,
   ...PAGES_SCHEMA,
   ...COOKIE_KUBERNETES_SCHEMA,

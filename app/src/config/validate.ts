@@ -14,6 +14,7 @@ import { validateOutbound } from './validate-outbound.ts';
 import { validateProvider } from './validate-provider.ts';
 import { listsProviders, validateProviders } from './validate-providers.ts';
 import { validateProxies } from './validate-proxies.ts';
+import { validateSignInLimits } from './validate-signin-limits.ts';
 import { validateServiceAccount } from './validate-serviceaccount.ts';
 import { validateSidecar } from './validate-sidecar.ts';
 import { validateTracing } from './validate-tracing.ts';
@@ -101,6 +102,7 @@ export function validateCrossField(
   const backend = validateBackend(env, files.elasticsearchCaPem, problems);
   const outbound = validateOutbound(env, files.oidcCaPem, problems);
   const proxies = validateProxies(env, provider.login, problems);
+  const signInLimits = validateSignInLimits(env, problems);
   const passwordSources = validatePasswordSources(env, provider.identitySources, problems);
   const clientCertificates = validateClientCert(env, file, provider.identitySources.includes('certificate'), problems);
   const serviceAccount = validateServiceAccount(env, provider.identitySources.includes('serviceaccount'), problems);
@@ -140,6 +142,7 @@ export function validateCrossField(
     backend,
     outbound,
     proxies,
+    signInLimits,
     sidecar,
     assertion,
     audit,
