@@ -159,12 +159,12 @@ export interface Config {
   readonly proxies: ProxySettings;
   /** How often one client may call the sign-in endpoints, and how many sign-ins may be in progress. */
   readonly signInLimits: import('./validate-signin-limits.ts').SignInLimitSettings;
+  /** GATEHOUSE_SHOW_DENIAL_DETAILS: the denied page says what the route requires. */
+  readonly showDenialDetails: boolean;
   /** Set in sidecar mode only. */
   readonly sidecar: SidecarSettings | undefined;
   /** Set when GATEHOUSE_ASSERTION is on: allowed checks carry a signed identity assertion. */
   readonly assertion: import('./validate-assertion.ts').AssertionSettings | undefined;
-  /** GATEHOUSE_SHOW_DENIAL_DETAILS: the denied page says what the route requires. */
-  readonly showDenialDetails: boolean;
   /** GATEHOUSE_AUDIT_LOG: where security events go as JSON lines. */
   readonly audit: import('./validate-audit.ts').AuditSettings;
   /** Set when OTEL_TRACES_EXPORTER=otlp: spans go to an OTLP/HTTP receiver. */

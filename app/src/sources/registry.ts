@@ -8,10 +8,10 @@ import { createIntrospectionSource } from './introspection/introspection-source.
 import { createBearerSource } from './bearer/bearer-source.ts';
 import { createCertificateSource } from './certificate/certificate-source.ts';
 import type { IdentitySource } from './identity-source.ts';
-import { createServiceAccountSource } from './serviceaccount/serviceaccount-source.ts';
 import { createHtpasswdSource } from './htpasswd/htpasswd-source.ts';
 import { createLdapSource } from './ldap/ldap-source.ts';
 import { createSessionSource } from './session/session-source.ts';
+import { createServiceAccountSource } from './serviceaccount/serviceaccount-source.ts';
 import { createTrustedHeadersSource } from './trusted-headers/trusted-headers-source.ts';
 
 /** Builds one source from the process's dependencies; its settings were validated at start-up. */
