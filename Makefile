@@ -51,7 +51,7 @@ test-e2e: setup system-deps ## tests through real nginx and Chromium
 	$(NODE_TEST) $(E2E_TESTS)
 
 test-chaos: setup system-deps ## faults under load and a rolling restart (two replicas, nginx, Redis); writes docs/chaos-report.md
-	$(NODE_TEST) 'e2e/chaos/**/*.test.ts'
+	CHAOS_REPORT=docs/chaos-report.md $(NODE_TEST) 'e2e/chaos/**/*.test.ts'
 
 soak: setup system-deps ## 10 minutes (SOAK_SECONDS) at 80 % of the maximum rate; writes docs/soak.md and docs/soak.svg
 	node e2e/soak/run-soak.ts

@@ -48,8 +48,8 @@ export function renderChaosReport(intro: string, sections: readonly ReportSectio
   return `${intro}\n\n${parts.join('\n\n')}\n`;
 }
 
-/** Writes the report to `path` and prints it. */
-export function writeChaosReport(path: string, text: string): void {
-  writeFileSync(path, text);
+/** Prints the report, and writes it to `path` when one is given. */
+export function writeChaosReport(path: string | undefined, text: string): void {
+  if (path !== undefined) writeFileSync(path, text);
   process.stdout.write(text);
 }
