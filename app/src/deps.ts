@@ -2,6 +2,7 @@
 import type { AssertionKeys } from './assertion/assertion-keys.ts';
 import type { IdentityProvider } from './auth/identity-provider.ts';
 import type { ProviderSet } from './auth/provider-set.ts';
+import type { SignInLimits } from './auth/sign-in-limits.ts';
 import type { BackendParts } from './backends/answer-backend.ts';
 import type { Config } from './config/config.ts';
 import type { Outbound } from './http/outbound/create-outbound.ts';
@@ -49,6 +50,8 @@ export interface AppDeps {
   readonly backends: BackendParts;
   /** Failed password attempts per login and client address (ldap, htpasswd), shared through Redis with a Redis store. */
   readonly attempts: AttemptLimiter;
+  /** Requests to /oauth2/start and /oauth2/callback per client address, and the bound on sign-ins in progress. */
+  readonly signInLimits: SignInLimits;
   /** The outbound HTTP stack: the provider's and Elasticsearch's dispatchers. */
   readonly outbound: Outbound;
   readonly lifecycle: Lifecycle;

@@ -6,12 +6,18 @@
  * prepare call made (and no PKCE verifier: Elasticsearch's relying party sends none). The record
  * also names the provider the sign-in went to and the redirect_uri it was sent with: the callback
  * is accepted from that provider only, and the token exchange repeats that exact redirect_uri.
+ *
+ * Sign-ins in progress are bounded twice. Per browser: a new one beyond `maxPerBrowser` drops the
+ * oldest of the login cookies the browser sent (its marker too), so the newest tab still signs in.
+ * In all: the memory store holds at most GATEHOUSE_MAX_PENDING_SIGNINS markers itself; with Redis,
+ * the `pending` index keeps them to that number and names the oldest to delete.
  */
 import * as oidc from 'openid-client';
 import { AppError } from '../errors.ts';
 import { clearCookie, readCookies, serializeCookie } from '../http/cookies.ts';
 import type { Sealer } from '../session/seal.ts';
 import type { SessionStore } from '../session/store.ts';
+import { oldestBeyond } from './browser-sign-ins.ts';
 import type { LoginChecks } from './identity-provider.ts';
 
 const PURPOSE = 'login';
@@ -46,7 +52,8 @@ export interface LoginTarget {
 export interface StartedLogin {
   readonly checks: LoginChecks;
   readonly codeChallenge: string;
-  readonly setCookie: string;
+  /** The Set-Cookie values: those dropping the browser's oldest sign-ins, then this one's cookie. */
+  readonly setCookies: readonly string[];
 }
 
 /** A sign-in that came back and may be completed. */
@@ -67,40 +74,76 @@ export interface LoginStateOptions {
   readonly secure: boolean;
   readonly timeoutMs: number;
   readonly now: () => number;
+  /** GATEHOUSE_MAX_PENDING_SIGNINS_PER_BROWSER: login cookies one browser may carry at once. */
+  readonly maxPerBrowser: number;
+  /** With a Redis store: the index that keeps the markers there to GATEHOUSE_MAX_PENDING_SIGNINS. */
+  readonly pending?: PendingSignIns | undefined;
+}
+
+/** An index of sign-ins in progress beyond the store's own bound (Redis). */
+export interface PendingSignIns {
+  /** Records a sign-in; resolves to the states dropped to stay within the bound, whose markers the caller deletes. */
+  add(state: string, expiresAt: number): Promise<readonly string[]>;
+  /** Forgets a sign-in that came back. */
+  settle(state: string): Promise<void>;
 }
 
 /** Creates the begin/complete pair for sign-in state. */
 export function createLoginState(store: SessionStore, sealer: Sealer, options: LoginStateOptions) {
-  const cookieFor = (state: string): string => `${options.cookieName}_login_${state.slice(0, TAG_LENGTH)}`;
+  const cookiePrefix = `${options.cookieName}_login_`;
+  const cookieFor = (state: string): string => `${cookiePrefix}${state.slice(0, TAG_LENGTH)}`;
   const attributes = { domain: options.domain, secure: options.secure };
   const unknown = (why: string): AppError =>
     new AppError('LOGIN_STATE_UNKNOWN', `sign-in state rejected: ${why}`, {
       detail: 'This sign-in link is unknown, expired or was already used. Please start again.',
     });
+  const open = (value: string): SealedLogin | undefined => {
+    const opened = sealer.unseal(value, PURPOSE);
+    return opened ? (JSON.parse(opened.toString()) as SealedLogin) : undefined;
+  };
 
-  /** Records `checks` as usable once and returns the Set-Cookie that binds them to this browser. */
-  const remember = async (checks: LoginChecks, rd: string, realm: string | undefined, target?: LoginTarget): Promise<string> => {
+  /** Records `checks` as usable once; returns the Set-Cookies that drop the oldest and bind these to this browser. */
+  const remember = async (
+    checks: LoginChecks,
+    rd: string,
+    realm: string | undefined,
+    target: LoginTarget | undefined,
+    cookieHeader: string | undefined,
+  ): Promise<string[]> => {
+    const expiresAt = options.now() + options.timeoutMs;
     const payload: SealedLogin = {
       s: checks.state,
       v: checks.codeVerifier,
       n: checks.nonce,
       rd,
-      exp: options.now() + options.timeoutMs,
+      exp: expiresAt,
       ...(realm !== undefined && { r: realm }),
       ...(target?.provider !== undefined && { p: target.provider }),
       ...(target?.redirectUri !== undefined && { u: target.redirectUri }),
     };
+    const dropped = oldestBeyond(cookieHeader, cookiePrefix, options.maxPerBrowser, open);
     await store.putOnce(`login:${checks.state}`, '1', options.timeoutMs);
+    const overflow = options.pending ? await options.pending.add(checks.state, expiresAt) : [];
+    const fromBrowser = dropped.flatMap((login) => (login.state === undefined ? [] : [login.state]));
+    // A dropped sign-in's marker goes too, so it can no longer complete and no longer counts.
+    await Promise.all([
+      ...[...overflow, ...fromBrowser].map((state) => store.takeOnce(`login:${state}`)),
+      ...fromBrowser.map((state) => options.pending?.settle(state)),
+    ]);
     const sealed = sealer.seal(Buffer.from(JSON.stringify(payload)), PURPOSE);
-    return serializeCookie(cookieFor(checks.state), sealed, { ...attributes, maxAgeSeconds: options.timeoutMs / 1000 });
+    return [
+      ...dropped.map((login) => clearCookie(login.name, attributes)),
+      serializeCookie(cookieFor(checks.state), sealed, { ...attributes, maxAgeSeconds: options.timeoutMs / 1000 }),
+    ];
   };
 
   return {
     /**
      * Creates fresh state, nonce and PKCE verifier, and records the state as usable once.
      * @param target - the provider and callback of this sign-in; the GATEHOUSE_OIDC_* provider and GATEHOUSE_REDIRECT_URL when left out
+     * @param cookieHeader - the browser's Cookie header, whose login cookies count towards `maxPerBrowser`
      */
-    async begin(rd: string, target?: LoginTarget): Promise<StartedLogin> {
+    async begin(rd: string, target?: LoginTarget, cookieHeader?: string): Promise<StartedLogin> {
       const checks: LoginChecks = {
         state: oidc.randomState(),
         nonce: oidc.randomNonce(),
@@ -109,19 +152,20 @@ export function createLoginState(store: SessionStore, sealer: Sealer, options: L
       return {
         checks,
         codeChallenge: await oidc.calculatePKCECodeChallenge(checks.codeVerifier),
-        setCookie: await remember(checks, rd, undefined, target),
+        setCookies: await remember(checks, rd, undefined, target, cookieHeader),
       };
     },
 
     /**
      * Records a sign-in whose state and nonce Elasticsearch's `_security/oidc/prepare` made, bound
      * to this browser and usable once exactly as {@link begin}'s.
-     * @returns the Set-Cookie of the sign-in cookie
+     * @param cookieHeader - the browser's Cookie header, whose login cookies count towards `maxPerBrowser`
+     * @returns the Set-Cookie values, as {@link StartedLogin.setCookies}
      * @throws Error when the state cannot name a cookie (the caller checks Elasticsearch's answer first)
      */
-    async adopt(prepared: { readonly state: string; readonly nonce: string; readonly realm: string }, rd: string): Promise<string> {
+    async adopt(prepared: { readonly state: string; readonly nonce: string; readonly realm: string }, rd: string, cookieHeader?: string): Promise<string[]> {
       if (!STATE_TAG.test(prepared.state) || prepared.state.length > MAX_STATE) throw new Error('a prepared state must be base64url text');
-      return remember({ state: prepared.state, nonce: prepared.nonce, codeVerifier: '' }, rd, prepared.realm);
+      return remember({ state: prepared.state, nonce: prepared.nonce, codeVerifier: '' }, rd, prepared.realm, undefined, cookieHeader);
     },
 
     /**
@@ -134,14 +178,13 @@ export function createLoginState(store: SessionStore, sealer: Sealer, options: L
       const clear = clearCookie(name, attributes);
       let payload: SealedLogin | undefined;
       for (const value of readCookies(cookieHeader, name)) {
-        const opened = sealer.unseal(value, PURPOSE);
-        if (!opened) continue;
-        const parsed = JSON.parse(opened.toString()) as SealedLogin;
-        if (parsed.s === state) payload = parsed;
+        const parsed = open(value);
+        if (parsed?.s === state) payload = parsed;
       }
       if (!payload) throw unknown('no sign-in cookie for this state in this browser');
       if (payload.exp <= options.now()) throw unknown('sign-in took too long');
-      if ((await store.takeOnce(`login:${state}`)) === undefined) throw unknown('state already used or expired');
+      const [taken] = await Promise.all([store.takeOnce(`login:${state}`), options.pending?.settle(state)]);
+      if (taken === undefined) throw unknown('state already used or expired');
       return {
         checks: { state, nonce: payload.n, codeVerifier: payload.v },
         rd: payload.rd,

@@ -28,6 +28,19 @@ export function readCookies(header: string | undefined, name: string): string[] 
   return found;
 }
 
+/** Every cookie in a Cookie header whose name starts with `prefix`, as name and value, in order. */
+export function readCookiesStartingWith(header: string | undefined, prefix: string): Array<{ readonly name: string; readonly value: string }> {
+  if (!header) return [];
+  const found: Array<{ name: string; value: string }> = [];
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq === -1) continue;
+    const name = pair.slice(0, eq).trim();
+    if (name.startsWith(prefix)) found.push({ name, value: pair.slice(eq + 1).trim() });
+  }
+  return found;
+}
+
 /** A Set-Cookie value: always Path=/, HttpOnly and SameSite=Lax. */
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
   let cookie = `${name}=${value}; Path=/; HttpOnly; SameSite=Lax`;

@@ -33,6 +33,8 @@ export function createRealmSignInRoutes(deps: AppDeps, login: LoginSettings, rea
     secure: config.cookie.secure,
     timeoutMs: config.session.loginTimeoutMs,
     now: deps.now,
+    maxPerBrowser: config.signInLimits.maxPendingPerBrowser,
+    pending: deps.signInLimits.pending,
   });
   const failed = (req: Request, res: Response, reason: string): void => {
     metrics.logins.inc({ stage: 'failed', reason });
@@ -67,9 +69,9 @@ export function createRealmSignInRoutes(deps: AppDeps, login: LoginSettings, rea
       } catch (err) {
         throw signInFailure(err, req, res);
       }
-      const setCookie = await loginState.adopt(prepared, rd);
+      const setCookies = await loginState.adopt(prepared, rd, req.headers.cookie);
       metrics.logins.inc({ stage: 'started', reason: '' });
-      res.append('Set-Cookie', setCookie).redirect(302, prepared.redirect.href);
+      res.append('Set-Cookie', setCookies).redirect(302, prepared.redirect.href);
     },
 
     async callback(req: Request, res: Response): Promise<void> {

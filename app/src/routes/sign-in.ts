@@ -32,6 +32,8 @@ export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
     secure: config.cookie.secure,
     timeoutMs: config.session.loginTimeoutMs,
     now: deps.now,
+    maxPerBrowser: config.signInLimits.maxPendingPerBrowser,
+    pending: deps.signInLimits.pending,
   });
 
   const failed = (req: Request, res: Response, reason: string): void => {
@@ -56,7 +58,7 @@ export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
           detail: 'The identity provider cannot be reached right now. Please try again shortly.',
         });
       }
-      const started = await loginState.begin(rd, { provider: id === DEFAULT_PROVIDER_ID ? undefined : id, redirectUri });
+      const started = await loginState.begin(rd, { provider: id === DEFAULT_PROVIDER_ID ? undefined : id, redirectUri }, req.headers.cookie);
       const url = idp.authorizationUrl({
         state: started.checks.state,
         nonce: started.checks.nonce,
@@ -64,7 +66,7 @@ export function createSignInRoutes(deps: AppDeps, login: LoginSettings) {
         redirectUri,
       });
       metrics.logins.inc({ stage: 'started', reason: '' });
-      res.append('Set-Cookie', started.setCookie).redirect(302, url.href);
+      res.append('Set-Cookie', [...started.setCookies]).redirect(302, url.href);
     },
 
     async callback(req: Request, res: Response): Promise<void> {

@@ -10,6 +10,7 @@ import { createBackends } from '../backends/create-backends.ts';
 import { createNoIdentityProvider } from '../auth/no-identity-provider.ts';
 import { createOidcClient } from '../auth/oidc-client.ts';
 import { createProviders } from '../auth/create-providers.ts';
+import { createSignInLimits } from '../auth/sign-in-limits.ts';
 import type { Config } from '../config/config.ts';
 import type { AppDeps, Lifecycle } from '../deps.ts';
 import { createOutbound } from '../http/outbound/create-outbound.ts';
@@ -162,6 +163,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     backends,
     outbound,
     attempts: createAttemptLimiter(config, now),
+    signInLimits: createSignInLimits(config, logger, now),
     lifecycle,
     now,
     assertionKeys,
@@ -192,6 +194,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         await app.sidecar?.close().catch(() => {});
         await outbound.close().catch(() => {});
         await deps.attempts.close().catch(() => {});
+        await deps.signInLimits.close().catch(() => {});
         deps.checkLog.flush();
         audit.close();
         // Last, so that the spans of the requests finished above are exported too.

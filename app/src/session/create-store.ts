@@ -22,7 +22,7 @@ export function createSessionStore(
 ): SessionStore {
   switch (config.sessionStore) {
     case 'memory':
-      return createMemoryStore({ maxEntries: config.session.maxEntries, now });
+      return createMemoryStore({ maxEntries: config.session.maxEntries, maxOnceValues: config.signInLimits.maxPending, now });
     case 'redis':
       if (!config.redis) throw new Error('GATEHOUSE_SESSION_STORE=redis without Redis settings');
       return createRedisStore(config.redis, sealer, { now, ...(observe ? { observe } : {}), trace });

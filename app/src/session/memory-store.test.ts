@@ -21,3 +21,12 @@ test('memory store drops the least recently used session beyond its bound', asyn
   assert.equal(store.count(), 2);
   await store.close();
 });
+
+test('memory store holds at most maxOnceValues one-time values, dropping the oldest', async () => {
+  const store = createMemoryStore({ maxEntries: 100_000, maxOnceValues: 3 });
+  for (let i = 0; i < 1_000; i++) await store.putOnce(`login:${i}`, '1', 60_000);
+  const kept = [];
+  for (let i = 0; i < 1_000; i++) if ((await store.takeOnce(`login:${i}`)) !== undefined) kept.push(i);
+  assert.deepEqual(kept, [997, 998, 999]);
+  await store.close();
+});

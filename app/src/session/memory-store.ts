@@ -15,6 +15,8 @@ interface Entry<T> {
 export interface MemoryStoreOptions {
   /** Upper bound on sessions; beyond it the least recently used is dropped. */
   readonly maxEntries: number;
+  /** Upper bound on values stored with putOnce (the sign-ins in progress); beyond it the oldest is dropped. */
+  readonly maxOnceValues?: number;
   /** How often expired entries are swept, in ms. */
   readonly sweepIntervalMs?: number;
   /** The clock, for tests. */
@@ -83,7 +85,7 @@ export function createMemoryStore(options: MemoryStoreOptions): SessionStore {
     },
     async putOnce(key, value, ttlMs) {
       onceValues.set(key, { value, expiresAt: now() + ttlMs });
-      evictBeyond(onceValues, maxOnce);
+      evictBeyond(onceValues, options.maxOnceValues ?? maxOnce);
     },
     async takeOnce(key) {
       const entry = onceValues.get(key);
