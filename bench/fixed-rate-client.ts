@@ -27,6 +27,8 @@ const path = `${url.pathname}${url.search}`;
 let sent = 0;
 let done = 0;
 let non2xx = 0;
+/** How many answers of each status other than 2xx. */
+const statuses: Record<string, number> = {};
 let errors = 0;
 let overloaded = false;
 
@@ -39,7 +41,10 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
   onRequestStart(): void {}
   onResponseStart(_controller: Dispatcher.DispatchController, status: number): void {
-    if (status < 200 || status > 299) non2xx++;
+    if (status < 200 || status > 299) {
+      non2xx++;
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
   }
   onResponseData(): void {}
   onResponseEnd(): void {
@@ -99,6 +104,7 @@ const result: FixedRateResult = {
   maxMs: measured.length > 0 ? (measured[measured.length - 1] as number) : Number.NaN,
   sendLagP99Ms: lags.subarray(0, sent).sort()[Math.floor(0.99 * sent)] ?? Number.NaN,
   non2xx,
+  statuses,
   errors,
   overloaded,
 };

@@ -30,6 +30,8 @@ export interface FixedRateResult {
   /** The 99th percentile of how late the generator sent a request (its own scheduling, included above). */
   readonly sendLagP99Ms: number;
   readonly non2xx: number;
+  /** The count of each status other than 2xx, e.g. { "500": 1 }. */
+  readonly statuses: Readonly<Record<string, number>>;
   readonly errors: number;
   /** True when more than two seconds of requests were waiting and sending stopped. */
   readonly overloaded: boolean;

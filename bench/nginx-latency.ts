@@ -107,8 +107,10 @@ export async function runNginxLatency(options: NginxLatencyOptions): Promise<Ngi
     for (let round = 0; round < options.rounds; round++) {
       for (const path of paths) runs.get(path)?.push(await runFixedRate({ ...fixed, url: `${origin}${path}` }, options.loadCore));
     }
-    for (const run of [...runs.values()].flat()) {
-      if (run.non2xx > 0 || run.errors > 0) throw new Error(`nginx at ${rate}/s: ${run.non2xx} answers were not 2xx, ${run.errors} failed`);
+    for (const [path, pathRuns] of runs) {
+      for (const run of pathRuns) {
+        if (run.non2xx > 0 || run.errors > 0) throw new Error(`nginx at ${rate}/s, ${path}: ${run.non2xx} answers were not 2xx (${JSON.stringify(run.statuses)}), ${run.errors} failed`);
+      }
     }
     const row = (name: string, path: string): LatencyRow => {
       const pathRuns = runs.get(path) ?? [];
