@@ -27,6 +27,7 @@ import { createJwksRoute } from './routes/jwks.ts';
 import { createRealmSignInRoutes } from './routes/realm-sign-in.ts';
 import { createRealmSignOutRoute } from './routes/realm-sign-out.ts';
 import { createSignInRoutes } from './routes/sign-in.ts';
+import { createSignInRateLimit } from './routes/sign-in-rate-limit.ts';
 import { createSignOutRoutes } from './routes/sign-out.ts';
 import { createUserinfoRoute } from './routes/userinfo.ts';
 
@@ -97,8 +98,10 @@ export function buildApp(deps: AppDeps): MainListener {
     const realm = deps.backends.elasticsearchOidc;
     const signIn = realm ? createRealmSignInRoutes(deps, config.login, realm) : createSignInRoutes(deps, config.login);
     const signOut = createSignOutRoutes(deps, config.login);
-    web.get(ROUTES.start, signIn.start);
-    web.get(ROUTES.callback, signIn.callback);
+    // Each client's sign-in requests are counted before the route: one over its limit starts nothing.
+    const limited = createSignInRateLimit(deps);
+    web.get(ROUTES.start, limited('start', ROUTES.start), signIn.start);
+    web.get(ROUTES.callback, limited('callback', ROUTES.callback), signIn.callback);
     web.get(ROUTES.signOut, realm ? createRealmSignOutRoute(deps, realm) : signOut.signOut);
     web.get(ROUTES.signedOut, signOut.signedOut);
     web.get(ROUTES.userinfo, createUserinfoRoute(deps));

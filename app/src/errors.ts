@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'IDP_UNAVAILABLE'
   | 'ELASTICSEARCH_UNAVAILABLE'
   | 'STORE_UNAVAILABLE'
+  | 'RATE_LIMITED'
   | 'NOT_FOUND'
   | 'INTERNAL';
 
@@ -41,6 +42,7 @@ const STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   IDP_UNAVAILABLE: 502,
   ELASTICSEARCH_UNAVAILABLE: 502,
   STORE_UNAVAILABLE: 503,
+  RATE_LIMITED: 429,
   NOT_FOUND: 404,
   INTERNAL: 500,
 });
@@ -63,6 +65,7 @@ const TITLE: Readonly<Record<ErrorCode, string>> = Object.freeze({
   IDP_UNAVAILABLE: 'Identity provider unavailable',
   ELASTICSEARCH_UNAVAILABLE: 'Elasticsearch unavailable',
   STORE_UNAVAILABLE: 'Service unavailable',
+  RATE_LIMITED: 'Too many requests',
   NOT_FOUND: 'Not found',
   INTERNAL: 'Internal error',
 });
@@ -71,12 +74,15 @@ const TITLE: Readonly<Record<ErrorCode, string>> = Object.freeze({
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly detail: string | undefined;
+  /** For RATE_LIMITED: the whole seconds the answer's Retry-After names. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; detail?: string }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; detail?: string; retryAfterSeconds?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.detail = options?.detail;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   /** The HTTP status this error maps to. */

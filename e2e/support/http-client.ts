@@ -10,6 +10,8 @@ export interface HttpRequestOptions {
   body?: string;
   /** Socket inactivity timeout; default 10 s. */
   timeoutMs?: number;
+  /** The local address to connect from (another loopback address, e.g. 127.0.0.2, is another client). */
+  localAddress?: string;
 }
 
 /** A buffered HTTP response. */
@@ -48,6 +50,7 @@ export function httpRequest(url: URL | string, options: HttpRequestOptions = {})
         headers,
         agent: false,
         timeout: options.timeoutMs ?? 10_000,
+        ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -32,6 +32,7 @@ export function createErrorHandler(logger: Logger) {
       return;
     }
     res.status(status).set('Cache-Control', 'no-store');
+    if (error.retryAfterSeconds !== undefined) res.set('Retry-After', String(error.retryAfterSeconds));
     const detail = error.detail ?? (status >= 500 ? 'Something went wrong on our side.' : error.title);
     if (req.accepts(['html', 'json']) === 'json') {
       res.json({ error: error.code.toLowerCase(), message: detail, requestId });

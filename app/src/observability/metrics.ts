@@ -24,7 +24,7 @@ export interface Metrics {
   readonly configReloads: Counter<'outcome'>;
   /** Wrong or unusable Basic credentials, by password source (ldap, htpasswd). */
   readonly basicFailures: Counter<'source'>;
-  /** Password attempts refused with 429, by the scope that was blocked (user, client). */
+  /** Requests refused with 429, by what was over its limit: a login's or a client's password failures (user, client), a client's sign-in requests (signin_start, signin_callback). */
   readonly rateLimited: Counter<'scope'>;
   /** 1 while the LDAP circuit breaker answers 503 without asking the directory. */
   readonly ldapCircuitOpen: Gauge;
@@ -89,7 +89,7 @@ export function createMetrics(activeSessions: () => number): Metrics {
     }),
     rateLimited: new Counter({
       name: 'gatehouse_rate_limited_total',
-      help: 'Password attempts answered 429 because the login (user) or the client address (client) had too many failures',
+      help: 'Requests answered 429: password attempts whose login (user) or client address (client) had too many failures, and sign-in requests from a client address over GATEHOUSE_SIGNIN_RATE_LIMIT (signin_start, signin_callback)',
       labelNames: ['scope'],
       registers: [registry],
     }),
