@@ -10,7 +10,7 @@ import type { AppDeps } from './deps.ts';
 import { AppError } from './errors.ts';
 import { createDenialNotes, noteDenials } from './http/denial-notes.ts';
 import { createErrorHandler } from './http/error-handler.ts';
-import { PAGE_CSP } from './http/html-page.ts';
+import { SECURITY_HEADERS } from './http/html-page.ts';
 import { requestIdOf } from './http/request-id.ts';
 import { ROUTES } from './http/routes.ts';
 import { createCheckPipeline } from './check/check-pipeline.ts';
@@ -84,12 +84,9 @@ export function buildApp(deps: AppDeps): MainListener {
   // Traced from here on (tracing on): the probes would only bury the sign-ins in spans.
   if (deps.tracing) web.use(deps.tracing.pages);
 
-  // Sign-in pages are per user and must never be cached by a proxy.
+  // Sign-in pages are per user and must never be cached by a proxy, framed or sniffed.
   web.use((_req: Request, res: Response, next: NextFunction) => {
-    res.set('Cache-Control', 'no-store');
-    res.set('X-Content-Type-Options', 'nosniff');
-    res.set('Referrer-Policy', 'no-referrer');
-    res.set('Content-Security-Policy', PAGE_CSP);
+    res.set(SECURITY_HEADERS);
     next();
   });
   // Browser sessions exist only with the login provider; the others answer these paths with 404.

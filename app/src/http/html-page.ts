@@ -1,7 +1,8 @@
 /**
- * The small HTML pages gatehouse shows people. They share one look and one Content-Security-Policy:
- * no scripts, nothing loaded, no forms, no framing; the only style is the inline one below, allowed
- * by its hash rather than by 'unsafe-inline'. Every dynamic value goes through escapeHtml.
+ * The small HTML pages gatehouse shows people. They share one look, one Content-Security-Policy
+ * (no scripts, nothing loaded, no forms, no framing; the only style is the inline one below, allowed
+ * by its hash rather than by 'unsafe-inline') and one set of security headers. Every dynamic value
+ * goes through escapeHtml.
  */
 import { createHash } from 'node:crypto';
 
@@ -34,13 +35,23 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The security headers of everything gatehouse serves itself: never cached (the pages are per
+ * user), never framed (X-Frame-Options for browsers older than frame-ancestors), never sniffed as
+ * another type, and no Referer to where a link leads.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': PAGE_CSP,
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+});
+
 /** The response headers of a page, as a flat name/value list for writeHead. */
 export const PAGE_HEADERS: readonly string[] = Object.freeze([
-  'Cache-Control', 'no-store',
   'Content-Type', 'text/html; charset=utf-8',
-  'Content-Security-Policy', PAGE_CSP,
-  'X-Content-Type-Options', 'nosniff',
-  'Referrer-Policy', 'no-referrer',
+  ...Object.entries(SECURITY_HEADERS).flat(),
 ]);
 
 /** A link on a page; `id` lets tests and screenshots find it. */

@@ -1,12 +1,13 @@
 /**
  * What a client sees when the app behind the sidecar fails: 504 when it did not connect or answer
  * in time, 502 when it refused or dropped the connection (400 for a request undici will not send);
- * a page for a browser, the bare status for an API client; and one log line naming the cause. Once the app's answer has started, its status
- * is on the wire, so the only honest signal left is cutting the client's connection.
+ * a page for a browser (gatehouse's own, with its headers), the bare status for an API client; and
+ * one log line naming the cause. Once the app's answer has started, its status is on the wire, so
+ * the only honest signal left is cutting the client's connection.
  */
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../../observability/logger.ts';
-import { renderPage } from '../../http/html-page.ts';
+import { PAGE_HEADERS, renderPage } from '../../http/html-page.ts';
 
 /** Codes of an app that was too slow: answered with 504. */
 const TIMEOUTS: ReadonlySet<string> = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -15,14 +16,6 @@ const TEXT = {
   502: ['The application is not available', 'The application behind this address could not be reached. Please try again in a moment.'],
   504: ['The application did not answer in time', 'The application behind this address took too long to answer. Please try again in a moment.'],
 } as const;
-
-const PAGE_HEADERS: readonly string[] = Object.freeze([
-  'Cache-Control', 'no-store',
-  'Content-Type', 'text/html; charset=utf-8',
-  'Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'X-Content-Type-Options', 'nosniff',
-  'Referrer-Policy', 'no-referrer',
-]);
 
 /** The code an undici or socket error carries, if any. */
 export function errorCode(err: unknown): string | undefined {
