@@ -6,6 +6,7 @@
  * so all targets see the same machine state; the best round of each is compared with the bare server.
  * Many users on Redis and the nginx comparison come from production-shape.ts; the tables and a
  * plot are also written to bench/results/ (bench-report.ts).
+ * The peer, Apache httpd with mod_auth_openidc, is loaded in the same rounds (apache-peer.ts).
  * Then sidecar mode against a bare undici reverse proxy and nginx (sidecar-bench.ts).
  * BENCH_SECONDS and BENCH_ROUNDS shorten or lengthen it.
  */
@@ -26,6 +27,7 @@ import { bearerTarget } from './bearer-target.ts';
 import { writeBenchReport, type ThroughputRow } from './bench-report.ts';
 import type { ManyUsersTarget } from './many-users-target.ts';
 import { manyUsersNotes, manyUsersTargets, millionKeepsUp, nginxComparison } from './production-shape.ts';
+import { apachePeer, apachePeerNotes } from './apache-peer.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -96,7 +98,8 @@ async function main(): Promise<void> {
   const [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort, barePort, assertionPort, tracingPort] = await freePorts(7);
   const secret = randomBytes(16).toString('hex');
   const redirectUris = [memoryPort, redisPort, redisRoundTripPort, forwardAuthPort, assertionPort, tracingPort].map((p) => `http://127.0.0.1:${p}/oauth2/callback`);
-  const idp = await startTestIdp({ clients: [{ clientId: 'gatehouse', clientSecret: secret, redirectUris }] });
+  const apache = await apachePeer(SERVER_CORE);
+  const idp = await startTestIdp({ clients: [{ clientId: 'gatehouse', clientSecret: secret, redirectUris }, apache.client] });
   const redis = await startRedisServer({ extraArgs: [] });
   const otlp = await startOtlpSink();
   const children: ChildProcess[] = [];
@@ -127,6 +130,8 @@ async function main(): Promise<void> {
       await gatehouseTarget('gatehouse /oauth2/auth, Redis store', 0.4, idp, secret, redisPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url }, children),
       // Every check a Redis round trip: what a session sees when its checks are more than 1 s apart.
       await gatehouseTarget('gatehouse /oauth2/auth, Redis store, GATEHOUSE_REDIS_LOCAL_TTL=0', undefined, idp, secret, redisRoundTripPort as number, { GATEHOUSE_SESSION_STORE: 'redis', GATEHOUSE_REDIS_URL: redis.url, GATEHOUSE_REDIS_LOCAL_TTL: '0' }, children),
+      // The peer: Apache's static file, and mod_auth_openidc signed in at the same provider (shm and Redis caches).
+      ...(await apache.targets(idp.issuer, redis.url)),
       // Many users on Redis, each request a session drawn at random: nearly every check a Redis round trip.
       ...(await manyUsersTargets(children, manyUsers)),
     ];
@@ -157,7 +162,7 @@ async function main(): Promise<void> {
     }
     const { exports, bytes } = otlp.received();
     lines.push('', `Tracing row: ${exports.toLocaleString('en-US')} OTLP exports, ${(bytes / 1e6).toFixed(1)} MB of spans received.`);
-    const notes = manyUsersNotes(manyUsers, throughput);
+    const notes = [...manyUsersNotes(manyUsers, throughput), ...apachePeerNotes(throughput)];
     if (!millionKeepsUp(manyUsers, throughput)) failed = true;
     lines.push(...notes.map((note) => `- ${note}`));
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -168,6 +173,7 @@ async function main(): Promise<void> {
     if (failed) process.exitCode = 1;
   } finally {
     for (const target of manyUsers) await target.close();
+    await apache.close();
     await Promise.all(
       children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)),
     );

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { APACHE_ROWS } from '../../bench/apache-peer.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const output = mkdtempSync(join(tmpdir(), 'gatehouse-bench-smoke-'));
@@ -25,7 +26,7 @@ test('make bench runs every row and writes its results and plot', { timeout: 600
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   assert.ok(code === 0 || code === 1, `exit ${code}\n${stderr}`);
-  for (const expected of ['| bare Node http server (200) |', '300 users (a random one per request)', '600 users (a random one per request)', '600 users ÷ 300 users', 'Through nginx at', 'auth-keepalive', 'Sidecar mode']) {
+  for (const expected of ['| bare Node http server (200) |', '300 users (a random one per request)', '600 users (a random one per request)', '600 users ÷ 300 users', 'Through nginx at', 'auth-keepalive', 'Sidecar mode', ...Object.values(APACHE_ROWS), 'gatehouse ÷ mod_auth_openidc (memory store ÷ shm cache', "Apache's static file ÷ bare Node"]) {
     assert.ok(stdout.includes(expected), `${expected} missing from:\n${stdout}\n${stderr}`);
   }
   const results = JSON.parse(readFileSync(join(output, 'results.json'), 'utf8')) as { throughput: { requestsPerSecond: number; ratio: number }[]; nginx: { rows: unknown[] } };
