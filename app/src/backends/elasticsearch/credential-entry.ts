@@ -7,6 +7,7 @@
  */
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { createSealer } from '../../session/seal.ts';
+import { BackendRefusedError } from '../errors.ts';
 
 /** A cached credential, opened. */
 export interface CredentialEntry {
@@ -90,8 +91,13 @@ export function newPassword(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** The cache and lock key of a user's credential. */
+/**
+ * The cache and lock key of a user's credential.
+ * @throws BackendRefusedError `invalid_username` (403) for a name that is not well-formed UTF-16
+ * (a lone surrogate), which no key can name: it could not be encoded, nor sent as UTF-8
+ */
 export function credentialKey(username: string): string {
+  if (!username.isWellFormed()) throw new BackendRefusedError('invalid_username', 'the username holds a lone UTF-16 surrogate');
   return encodeURIComponent(username);
 }
 

@@ -41,8 +41,9 @@ export async function disableExpiredUsers(options: ExpirySweepOptions): Promise<
   const disabled: string[] = [];
   for (const candidate of (await api.listUsers()).filter((user) => expired(user, now()))) {
     const { username } = candidate;
-    const key = credentialKey(username);
     try {
+      // Inside the try: a name no key can hold is logged and skipped, never the end of the sweep.
+      const key = credentialKey(username);
       const token = await locks.lock(key, options.lockTtlMs ?? 30_000);
       // A replica is writing the user right now: it is about to be valid again.
       if (token === undefined) continue;
