@@ -6,8 +6,11 @@
  */
 import { ALLOWED, type RateLimits, type RequestRateLimiter } from './request-rate-limiter.ts';
 
-/** Keys held at once by default: about 100 bytes each. */
-export const MAX_KEYS = 50_000;
+/**
+ * Keys held at once by default: about 250 bytes each (measured), 5 MB at most. A key dropped early
+ * only starts its count over, so a bound too small for a flood errs towards letting requests through.
+ */
+export const MAX_KEYS = 20_000;
 
 interface Window {
   count: number;
