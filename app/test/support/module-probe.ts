@@ -1,14 +1,15 @@
 /**
  * Loaded with `node --import` before gatehouse: writes one line to stderr for every module it
- * resolves from OpenTelemetry's packages or gatehouse's tracing folder, whether by import or by
- * require (Node's synchronous module hooks see both), so a test can tell what was loaded.
+ * resolves from OpenTelemetry's packages, gatehouse's tracing folder or the optional packages
+ * (app/src/optional-packages.ts), whether by import or by require (Node's synchronous module hooks
+ * see both), so a test can tell what was loaded.
  */
 import { registerHooks } from 'node:module';
 
 /** The prefix of each line the probe writes. */
 export const PROBE_PREFIX = 'module-probe: ';
 
-const WATCHED = /\/node_modules\/@opentelemetry\/|\/observability\/tracing\//;
+const WATCHED = /\/node_modules\/(@opentelemetry\/|@elastic\/elasticsearch\/|@peculiar\/asn1-(schema|x509)\/|ldapts\/|bcryptjs\/)|\/observability\/tracing\//;
 const seen = new Set<string>();
 
 registerHooks({

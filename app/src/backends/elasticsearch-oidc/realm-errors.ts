@@ -7,8 +7,8 @@
  * callback URL with its code, the tokens — so they never leave this file: what is thrown holds
  * the status and Elasticsearch's own error type and reason only.
  */
-import { errors } from '@elastic/elasticsearch';
 import { RefreshRejectedError } from '../../auth/identity-provider.ts';
+import { elasticsearchPackage } from '../../optional-packages.ts';
 import { BackendUnavailableError, type UnavailableReason } from '../errors.ts';
 
 /** The facilitator calls, as metrics and logs name them. */
@@ -53,6 +53,7 @@ const REFUSALS: ReadonlySet<number> = new Set([400, 401, 403]);
 /** The typed error for anything the client threw during `operation`. */
 export function translateRealmError(operation: RealmOperation, error: unknown): Error {
   if (error instanceof RealmRefusedError || error instanceof BackendUnavailableError || error instanceof RefreshRejectedError) return error;
+  const { errors } = elasticsearchPackage();
   if (error instanceof errors.ResponseError) {
     const status = error.statusCode ?? 0;
     const detail = describeErrorBody(error.body);

@@ -10,19 +10,9 @@
  * Every request goes through gatehouse's Elasticsearch dispatcher (see transport-agent.ts): the CA
  * bundle, the timeouts and the egress proxy are set there, not in the client's `tls` or `proxy`.
  */
-import { Client, ClusterConnectionPool, Transport, type TransportOptions } from '@elastic/elasticsearch';
+import type { Client, TransportOptions } from '@elastic/elasticsearch';
 import type { TransportAgent } from '../../http/outbound/transport-agent.ts';
-
-/**
- * The client's transport without the OpenTelemetry spans it makes by itself as soon as a tracer
- * provider is registered: they name the user in db.operation.parameter.username and url.full. With
- * tracing on, gatehouse's dispatcher gives each call a span with the user name left out.
- */
-class UntracedTransport extends Transport {
-  constructor(options: TransportOptions) {
-    super({ ...options, openTelemetry: { enabled: false } });
-  }
-}
+import { elasticsearchPackage } from '../../optional-packages.ts';
 
 /** What {@link createElasticsearchClient} needs; all of it comes from configuration. */
 export interface ElasticsearchClientOptions {
@@ -39,12 +29,23 @@ export interface ElasticsearchClientOptions {
 }
 
 /**
- * Creates the client. It does not connect until the first request. Each request is tried at most
- * once per host (no backoff, since there are no more attempts than hosts) and never sniffs; the
- * agent verifies TLS certificates.
+ * Creates the client; the first one built (at start-up) loads the client's package. It does not
+ * connect until the first request. Each request is tried at most once per host (no backoff, since
+ * there are no more attempts than hosts) and never sniffs; the agent verifies TLS certificates.
  * @throws Error when no host is given or a host is not an http(s) URL without credentials
  */
 export function createElasticsearchClient(options: ElasticsearchClientOptions): Client {
+  const { Client, ClusterConnectionPool, Transport } = elasticsearchPackage();
+  /**
+   * The client's transport without the OpenTelemetry spans it makes by itself as soon as a tracer
+   * provider is registered: they name the user in db.operation.parameter.username and url.full. With
+   * tracing on, gatehouse's dispatcher gives each call a span with the user name left out.
+   */
+  class UntracedTransport extends Transport {
+    constructor(transportOptions: TransportOptions) {
+      super({ ...transportOptions, openTelemetry: { enabled: false } });
+    }
+  }
   const { hosts } = options;
   if (hosts.length === 0) throw new Error('Elasticsearch needs at least one host');
   const nodes = hosts.map((host) => {

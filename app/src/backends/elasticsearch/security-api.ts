@@ -7,7 +7,8 @@
  * holds a cause with the status and Elasticsearch's reason only.
  */
 import { performance } from 'node:perf_hooks';
-import { errors, type Client } from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
+import { elasticsearchPackage } from '../../optional-packages.ts';
 import { BackendRefusedError, BackendUnavailableError, type UnavailableReason } from '../errors.ts';
 import { NO_METRICS, type ElasticsearchMetrics, type RequestOutcome } from './metrics.ts';
 
@@ -68,6 +69,7 @@ const STATUS_REASONS: Readonly<Record<number, UnavailableReason>> = { 401: 'admi
 /** The typed error for anything the client threw during `operation` on `username`. */
 function translate(operation: string, username: string, error: unknown): BackendRefusedError | BackendUnavailableError {
   if (error instanceof BackendUnavailableError) return error;
+  const { errors } = elasticsearchPackage();
   const what = `Elasticsearch ${operation}${username === '' ? '' : ` for [${username}]`}`;
   if (error instanceof errors.ResponseError) {
     const status = error.statusCode ?? 0;

@@ -5,8 +5,8 @@
  * text, whose escaping is OpenSSL's and not documented; values arrive exactly as issued, so a
  * comma is a comma and a control character is still there to be refused.
  */
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, id_ce_subjectAltName, SubjectAlternativeName, type Name } from '@peculiar/asn1-x509';
+import type { Name } from '@peculiar/asn1-x509';
+import { asn1SchemaPackage, x509Package } from '../../optional-packages.ts';
 
 /** One subject attribute. */
 export interface NameAttribute {
@@ -46,6 +46,7 @@ const SHORT_NAMES: Readonly<Record<string, string>> = Object.freeze({
 });
 
 function attributesOf(name: Name): NameAttribute[][] {
+  const { AsnConvert } = asn1SchemaPackage();
   // Array.from: the schema's arrays are subclasses, whose map would build more of them.
   return Array.from(name, (rdn) =>
     Array.from(rdn, (atv): NameAttribute => {
@@ -79,6 +80,8 @@ export function formatDn(rdns: readonly (readonly NameAttribute[])[]): string {
  * @throws when the DER is not a certificate (the caller has already parsed it with node:crypto)
  */
 export function readCertificateNames(der: Buffer): CertificateNames {
+  const { AsnConvert } = asn1SchemaPackage();
+  const { Certificate, id_ce_subjectAltName, SubjectAlternativeName } = x509Package();
   const cert = AsnConvert.parse(der, Certificate);
   const rdns = attributesOf(cert.tbsCertificate.subject);
   const emails: string[] = [];

@@ -6,8 +6,8 @@
  * partitioned lists (a critical extension) are refused rather than half understood.
  */
 import { verify } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { Certificate, CertificateList, id_ce_keyUsage, KeyUsage, KeyUsageFlags } from '@peculiar/asn1-x509';
+import type { CertificateList } from '@peculiar/asn1-x509';
+import { asn1SchemaPackage, x509Package } from '../../optional-packages.ts';
 import { nameKey, type TrustAnchor } from './trust-anchors.ts';
 
 /** The serial numbers one CA revoked, and how long the list may be used. */
@@ -65,6 +65,8 @@ function firstInnerElement(der: Buffer): Buffer {
 }
 
 function mayIssueLists(anchor: TrustAnchor): boolean {
+  const { AsnConvert } = asn1SchemaPackage();
+  const { Certificate, id_ce_keyUsage, KeyUsage, KeyUsageFlags } = x509Package();
   const usage = AsnConvert.parse(anchor.cert.raw, Certificate).tbsCertificate.extensions?.find((e) => e.extnID === id_ce_keyUsage);
   return !usage || (AsnConvert.parse(usage.extnValue, KeyUsage).toNumber() & KeyUsageFlags.cRLSign) !== 0;
 }
@@ -73,7 +75,7 @@ function mayIssueLists(anchor: TrustAnchor): boolean {
 function readList(der: Buffer, anchors: readonly TrustAnchor[]): RevocationList | string {
   let list: CertificateList;
   try {
-    list = AsnConvert.parse(der, CertificateList);
+    list = asn1SchemaPackage().AsnConvert.parse(der, x509Package().CertificateList);
   } catch {
     return 'cannot be parsed';
   }

@@ -6,8 +6,8 @@
  * (basicConstraints cA) allowed to sign certificates (keyCertSign when keyUsage is present).
  */
 import { X509Certificate } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { BasicConstraints, Certificate, id_ce_basicConstraints, id_ce_keyUsage, KeyUsage, KeyUsageFlags } from '@peculiar/asn1-x509';
+import type { Name } from '@peculiar/asn1-x509';
+import { asn1SchemaPackage, x509Package } from '../../optional-packages.ts';
 
 /** One CA that issues client certificates. */
 export interface TrustAnchor {
@@ -23,12 +23,14 @@ export interface TrustAnchor {
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** The DER of a Name in hex: equal for equal names, whichever certificate or list holds them. */
-export function nameKey(name: Certificate['tbsCertificate']['subject']): string {
-  return Buffer.from(AsnConvert.serialize(name)).toString('hex');
+export function nameKey(name: Name): string {
+  return Buffer.from(asn1SchemaPackage().AsnConvert.serialize(name)).toString('hex');
 }
 
 /** Why `cert` cannot issue client certificates, or undefined when it can. */
 function caProblem(cert: X509Certificate): string | undefined {
+  const { AsnConvert } = asn1SchemaPackage();
+  const { BasicConstraints, Certificate, id_ce_basicConstraints, id_ce_keyUsage, KeyUsage, KeyUsageFlags } = x509Package();
   const parsed = AsnConvert.parse(cert.raw, Certificate);
   const extensions = parsed.tbsCertificate.extensions ?? [];
   const basic = extensions.find((e) => e.extnID === id_ce_basicConstraints);
@@ -39,10 +41,13 @@ function caProblem(cert: X509Certificate): string | undefined {
 }
 
 /**
- * Reads the bundle; problems are appended naming `label` and the certificate's position.
+ * Reads the bundle; problems are appended naming `label` and the certificate's position. The
+ * first call (the configuration's check at start-up) loads the X.509 packages.
  * @returns the anchors that are usable
  */
 export function parseTrustAnchors(pem: string, label: string, problems: string[]): TrustAnchor[] {
+  const { AsnConvert } = asn1SchemaPackage();
+  const { Certificate } = x509Package();
   const blocks = pem.match(PEM_CERTIFICATE) ?? [];
   if (blocks.length === 0) problems.push(`${label} does not hold a PEM certificate (-----BEGIN CERTIFICATE-----)`);
   const anchors: TrustAnchor[] = [];

@@ -3,6 +3,7 @@
  * from the config file's `htpasswd` section. Every login costs one slow hash, a missing one too.
  */
 import type { AppDeps } from '../../deps.ts';
+import { bcryptPackage } from '../../optional-packages.ts';
 import { REASONS } from '../../policy/reasons.ts';
 import type { Identity } from '../../session/session-record.ts';
 import { createBasicSource, type PasswordCheck } from '../basic/basic-source.ts';
@@ -17,6 +18,9 @@ const MAX_REMEMBERED = 10_000;
 export function createHtpasswdSource(deps: Pick<AppDeps, 'config' | 'identity' | 'logger' | 'metrics' | 'attempts'>): IdentitySource {
   const settings = deps.config.htpasswd;
   if (!settings) throw new Error('the htpasswd source needs GATEHOUSE_HTPASSWD_FILE');
+  // bcrypt is loaded here, at start-up, even for a file of SHA-crypt entries alone: a bcrypt entry
+  // added later must not be the first thing to find the package missing.
+  bcryptPackage();
   const holder = createHtpasswdUsers({ file: settings.file, pollMs: settings.pollMs, logger: deps.logger });
   // One identity object per user and group config, so its roles and headers are worked out once.
   const remembered = new Map<string, { fingerprint: string; identity: Identity }>();

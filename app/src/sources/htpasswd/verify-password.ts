@@ -5,7 +5,7 @@
  * cost, so that it takes as long as a wrong password and timing never tells which logins exist.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import bcrypt from 'bcryptjs';
+import { bcryptPackage } from '../../optional-packages.ts';
 import { shaCrypt } from './sha-crypt.ts';
 import type { StoredHash } from './htpasswd-file.ts';
 
@@ -13,7 +13,7 @@ import type { StoredHash } from './htpasswd-file.ts';
 export async function verifyPassword(password: string, stored: StoredHash): Promise<boolean> {
   if (stored.scheme === 'bcrypt') {
     // bcryptjs hashes in slices between event-loop turns; the stored hash gives salt and cost.
-    return sameString(await bcrypt.hash(password, stored.hash.slice(0, 29)), stored.hash);
+    return sameString(await bcryptPackage().hash(password, stored.hash.slice(0, 29)), stored.hash);
   }
   // The digest alone is compared: a stored rounds= below the minimum is written back raised.
   const computed = shaCrypt(Buffer.from(password, 'utf8'), stored);
@@ -49,5 +49,6 @@ export async function dummyHashFor(users: Iterable<StoredHash>): Promise<StoredH
     return { scheme: 'sha-crypt', ...setting, digest: computed.slice(computed.lastIndexOf('$') + 1) };
   }
   const cost = sample?.scheme === 'bcrypt' ? sample.cost : 5;
+  const bcrypt = bcryptPackage();
   return { scheme: 'bcrypt', cost, hash: await bcrypt.hash(secret, await bcrypt.genSalt(cost)) };
 }

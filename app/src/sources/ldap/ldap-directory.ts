@@ -8,8 +8,9 @@
  */
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { Client, InvalidCredentialsError, ResultCodeError, type Entry } from 'ldapts';
+import type { Client, Entry } from 'ldapts';
 import type { LdapSettings } from '../../config/validate-ldap.ts';
+import { ldapPackage } from '../../optional-packages.ts';
 import { findGroups, type LdapGroup } from './ldap-groups.ts';
 import { firstValue } from './ldap-entry.ts';
 import { userFilter } from './ldap-filter.ts';
@@ -56,8 +57,9 @@ class Outcome extends Error {
 /** Signs people in against one directory. */
 export type Directory = (login: string, password: string) => Promise<DirectoryAnswer>;
 
-/** Creates the directory client for `settings`. */
+/** Creates the directory client for `settings`, loading the LDAP package when the source is built. */
 export function createDirectory(settings: LdapSettings): Directory {
+  const ldap = ldapPackage();
   const host = settings.url.hostname.replace(/^\[(.*)\]$/, '$1');
   // The certificate must name the URL's host; SNI only for names (RFC 6066 forbids addresses).
   const tls: ConnectionOptions = {
@@ -82,7 +84,7 @@ export function createDirectory(settings: LdapSettings): Directory {
     try {
       await client.bind(entry.dn, password);
     } catch (err) {
-      if (err instanceof ResultCodeError && REFUSING_CODES.has(err.code)) throw new Outcome({ kind: 'refused', why: 'wrong-password' });
+      if (err instanceof ldap.ResultCodeError && REFUSING_CODES.has(err.code)) throw new Outcome({ kind: 'refused', why: 'wrong-password' });
       throw err;
     }
     // Groups are read as the search account: users are often not allowed to read groups.
@@ -101,13 +103,13 @@ export function createDirectory(settings: LdapSettings): Directory {
     try {
       await client.bind(settings.bindDn, settings.bindPassword);
     } catch (err) {
-      if (err instanceof InvalidCredentialsError) throw new Outcome({ kind: 'failed', err: new Error('the directory refused the search account (GATEHOUSE_LDAP_BIND_DN / _PASSWORD)') });
+      if (err instanceof ldap.InvalidCredentialsError) throw new Outcome({ kind: 'failed', err: new Error('the directory refused the search account (GATEHOUSE_LDAP_BIND_DN / _PASSWORD)') });
       throw err;
     }
   };
 
   return async (login, password) => {
-    const client = new Client({
+    const client = new ldap.Client({
       url: origin,
       timeout: settings.timeoutMs,
       connectTimeout: settings.timeoutMs,
@@ -122,7 +124,7 @@ export function createDirectory(settings: LdapSettings): Directory {
     } catch (err) {
       if (err instanceof Outcome) return err.answer;
       // A result code is an answer (the base DN missing, a size limit, …); anything else is no answer.
-      if (err instanceof ResultCodeError) return { kind: 'failed', err };
+      if (err instanceof ldap.ResultCodeError) return { kind: 'failed', err };
       return { kind: 'unreachable', err: err instanceof Error ? err : new Error(String(err)) };
     } finally {
       clearTimeout(timer);

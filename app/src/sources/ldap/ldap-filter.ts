@@ -3,7 +3,7 @@
  * as RFC 4515 §3 says (`*`, `(`, `)`, `\` and NUL as `\XX`), so whatever a client types is one
  * assertion value and never filter syntax: `*)(uid=*` searches for that literal string.
  */
-import { FilterParser } from 'ldapts';
+import { ldapPackage } from '../../optional-packages.ts';
 
 /** The placeholder the template holds. */
 export const LOGIN_PLACEHOLDER = '{login}';
@@ -33,6 +33,8 @@ export function userFilterProblem(template: string): string | undefined {
     if (depth < 0 || (depth === 0 && i < bare.length - 1)) return 'must be one parenthesised filter with balanced parentheses';
   }
   if (depth !== 0) return 'has unbalanced parentheses';
+  // Outside the try: a package that cannot be loaded is no fault of the filter's.
+  const { FilterParser } = ldapPackage();
   try {
     const parsed = FilterParser.parseString(userFilter(template, 'probe'));
     if (parsed.toString().length === 0) return 'does not parse as an LDAP filter';

@@ -7,8 +7,9 @@
  * once. Values are sent as BER equality assertions, so a DN with escaped characters needs no
  * filter escaping at all.
  */
-import { AndFilter, EqualityFilter, OrFilter, type Client, type Entry } from 'ldapts';
+import type { Client, Entry, EqualityFilter } from 'ldapts';
 import type { LdapGroupSettings } from '../../config/validate-ldap.ts';
+import { ldapPackage } from '../../optional-packages.ts';
 import { firstValue } from './ldap-entry.ts';
 
 /** One group found. */
@@ -26,6 +27,7 @@ const BATCH = 50;
 
 /** Finds every group `userDn` belongs to, directly or through other groups. */
 export async function findGroups(client: Client, userDn: string, settings: LdapGroupSettings, timeLimitSeconds: number): Promise<LdapGroup[]> {
+  const { AndFilter, EqualityFilter, OrFilter } = ldapPackage();
   const seen = new Set<string>();
   const groups: LdapGroup[] = [];
   let frontier = [userDn];
