@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import { DEFAULT_AUTH_RESPONSE_HEADERS, DEFAULT_INGRESSES } from '../nginx/ingresses.ts';
 import type { ProtectedIngress } from '../nginx/ingresses.ts';
 import { AUTH_UPSTREAM } from '../nginx/render-conf.ts';
-import { signinUrl } from '../nginx/render-locations.ts';
+import { signinUrl } from '../nginx/render-auth-locations.ts';
 import { REPO_ROOT, renderChart, renderNotes } from './support/helm.ts';
 import { only, parseManifests } from './support/manifests.ts';
 import type { Manifest } from './support/manifests.ts';

@@ -1,16 +1,9 @@
 import { DEFAULT_AUTH_RESPONSE_HEADERS, DEFAULT_INGRESSES } from './ingresses.ts';
 import type { ProtectedIngress } from './ingresses.ts';
-import {
-  GATEHOUSE_DEFAULT_BACKEND,
-  GLOBAL_DEFAULT_BACKEND,
-  renderAuthLocation,
-  renderCustomErrorLocations,
-  renderOpenLocation,
-  renderProtectedLocation,
-  renderSidecarLocation,
-  renderSigninLocation,
-} from './render-locations.ts';
-import type { LocationContext } from './render-locations.ts';
+import type { LocationContext } from './location-context.ts';
+import { renderAuthLocation, renderSigninLocation } from './render-auth-locations.ts';
+import { GATEHOUSE_DEFAULT_BACKEND, GLOBAL_DEFAULT_BACKEND, renderCustomErrorLocations } from './render-error-locations.ts';
+import { renderOpenLocation, renderProtectedLocation, renderSidecarLocation } from './render-proxy-locations.ts';
 
 export { DEFAULT_AUTH_RESPONSE_HEADERS, DEFAULT_INGRESSES } from './ingresses.ts';
 export type { ProtectedIngress } from './ingresses.ts';
