@@ -8,11 +8,8 @@
  *   `realm`. Like Elasticsearch it keeps nothing: the facilitator brings state and nonce back.
  *   An unknown realm is Elasticsearch's 500 "Cannot find OpenID Connect realm with name [x]".
  * - authenticate (…/security-api-oidc-authenticate.html): `redirect_uri`, `state`, `nonce`,
- *   optional `realm`; the state in the redirect must equal `state` (OpenIdConnectAuthenticator
- *   validateState), the code is exchanged at the token endpoint with client_secret_basic and the
- *   realm's own rp.redirect_uri — without PKCE, which Elasticsearch does not send
- *   (elastic/elasticsearch#54582) — and the ID token is validated, nonce included. Answers
- *   `username`, `access_token`, `refresh_token`, `expires_in`, `authentication`
+ *   optional `realm`; the code is exchanged and the ID token validated (oidc-code-exchange.ts).
+ *   Answers `username`, `access_token`, `refresh_token`, `expires_in`, `authentication`
  *   (RestOpenIdConnectAuthenticateAction). Any failure is the 401 Elasticsearch answers a realm
  *   that could not authenticate the token: "unable to authenticate user [<OIDC Token>] for action
  *   [cluster:admin/xpack/security/oidc/authenticate]" (seen in elastic/elasticsearch#100783); the
@@ -20,36 +17,17 @@
  * - logout (…/security-api-oidc-logout.html): `token` (the parser's name; the page says
  *   access_token) and optional `refresh_token`; both are invalidated; answers `redirect`, the
  *   provider's end-session URL with id_token_hint, post_logout_redirect_uri and state, or null.
- * Claims map to the user as the guide's "Claims mapping" says (principal required, groups, name,
- * mail; every claim also as metadata `oidc(<claim>)`); role mappings are the subset `{roles,
- * groups?}` of the rule DSL: a mapping without groups matches every user of the realm.
+ * Claims map to the user as the guide's "Claims mapping" says (oidc-claims-mapping.ts).
  */
 import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
+import { userOfClaims } from './oidc-claims-mapping.ts';
+import { exchangeCode, failureOf } from './oidc-code-exchange.ts';
+import type { StandInOidcRealm } from './oidc-realm-settings.ts';
 import { stringFields } from './requests.ts';
 import { errorBody } from './responses.ts';
 import { authenticationOf, type TokenService } from './token-service.ts';
 import type { Answer } from './user-api.ts';
-import type { StandInUser } from './user-table.ts';
-
-/** `xpack.security.authc.realms.oidc.<name>` as far as the stand-in needs it. */
-export interface StandInOidcRealm {
-  readonly name: string;
-  /** `op.issuer`; the endpoints come from its discovery document. */
-  readonly issuer: string;
-  readonly clientId: string;
-  /** `rp.client_secret` (the keystore's). */
-  readonly clientSecret: string;
-  /** `rp.redirect_uri`: the facilitator's callback. */
-  readonly redirectUri: string;
-  /** `rp.post_logout_redirect_uri`; with it, logout answers the provider's end-session URL. */
-  readonly postLogoutRedirectUri?: string;
-  /** `rp.requested_scopes`; openid is always added. */
-  readonly requestedScopes?: readonly string[];
-  /** `claims.*`: which claim each user property comes from. */
-  readonly claims: { readonly principal: string; readonly groups?: string; readonly name?: string; readonly mail?: string };
-  readonly roleMappings?: ReadonlyArray<{ readonly roles: readonly string[]; readonly groups?: string }>;
-}
 
 const AUTHENTICATE_ACTION = 'cluster:admin/xpack/security/oidc/authenticate';
 const WWW_AUTHENTICATE = ['Basic realm="security" charset="UTF-8"', 'Bearer realm="security"', 'ApiKey'];
@@ -59,16 +37,6 @@ const validationFailed = (...problems: string[]): Answer => ({
   status: 400,
   body: errorBody(400, 'action_request_validation_exception', `Validation Failed: ${problems.map((p, i) => `${i + 1}: ${p};`).join('')}`),
 });
-
-/** Why a sign-in failed, worded as Elasticsearch's realm logs it where it can be. */
-function failureOf(err: unknown): string {
-  const { error, error_description: description } = err as { error?: unknown; error_description?: unknown };
-  // A token endpoint refusal, as OpenIdConnectAuthenticator words it.
-  if (typeof error === 'string') return `Failed to exchange code for Id Token. Code=[${error}], Description=[${String(description)}]`;
-  // openid-client says which check failed (the nonce claim, the issuer…) in the cause.
-  const cause = (err as Error).cause;
-  return `${(err as Error).message}${cause instanceof Error ? `: ${cause.message}` : ''}`;
-}
 
 /** The realms of the stand-in and the three APIs over them. */
 export class OidcRealms {
@@ -148,35 +116,10 @@ export class OidcRealms {
   }
 
   async #signIn(realm: StandInOidcRealm, redirectUri: string, state: string, nonce: string, caller: string): Promise<Record<string, unknown>> {
-    const given = new URL(redirectUri);
-    if (given.searchParams.has('error')) throw new Error(`OpenID Connect Provider response indicates authentication failure Code=[${given.searchParams.get('error')}]`);
-    const returned = given.searchParams.get('state');
-    if (returned === null) throw new Error('Failed to validate the response, the response did not contain a state parameter');
-    if (returned !== state) throw new Error(`Invalid state parameter [${returned}], while [${state}] was expected`);
-    // The code goes to the token endpoint with the realm's own rp.redirect_uri, whatever URL the facilitator sent.
-    const current = new URL(realm.redirectUri);
-    current.search = given.search;
-    const tokens = await client.authorizationCodeGrant(await this.#configOf(realm), current, { expectedState: state, expectedNonce: nonce, idTokenExpected: true });
-    const claims = tokens.claims() as Record<string, unknown>;
-    const user = this.#userOf(realm, claims);
-    const owner = { user, realm: { name: realm.name, type: 'oidc' }, idToken: tokens.id_token as string, client: caller };
+    const { claims, idToken } = await exchangeCode(await this.#configOf(realm), realm, redirectUri, state, nonce);
+    const user = userOfClaims(realm, claims);
+    const owner = { user, realm: { name: realm.name, type: 'oidc' }, idToken, client: caller };
     return { username: user.username, ...this.#tokens.issue(owner), authentication: authenticationOf(owner, 'realm') };
-  }
-
-  #userOf(realm: StandInOidcRealm, claims: Record<string, unknown>): StandInUser {
-    const values = (claim: string | undefined): string[] => {
-      const value = claim === undefined ? undefined : claims[claim];
-      return typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-    };
-    const principal = values(realm.claims.principal)[0];
-    if (!principal) throw new Error(`claims.principal [${realm.claims.principal}] not found in the claims`);
-    const groups = values(realm.claims.groups);
-    const roles = new Set<string>();
-    for (const mapping of realm.roleMappings ?? []) if (mapping.groups === undefined || groups.includes(mapping.groups)) mapping.roles.forEach((r) => roles.add(r));
-    const metadata: Record<string, unknown> = {};
-    // Dates (exp, iat, auth_time) are left out of the metadata, as the realm filters them.
-    for (const [key, value] of Object.entries(claims)) if (!['exp', 'iat', 'auth_time', 'nbf'].includes(key)) metadata[`oidc(${key})`] = value;
-    return { username: principal, roles: [...roles], full_name: values(realm.claims.name)[0] ?? null, email: values(realm.claims.mail)[0] ?? null, metadata, enabled: true };
   }
 
   /** POST /_security/oidc/logout. */

@@ -12,12 +12,16 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { answerOidc, isOidcPath, type RoleDefinitions } from './oidc-api.ts';
-import { OidcRealms, type StandInOidcRealm } from './oidc-realm.ts';
-import { basicCredentials, readJson } from './requests.ts';
+import type { RoleDefinitions } from './oidc-api.ts';
+import { OidcRealms } from './oidc-realm.ts';
+import type { StandInOidcRealm } from './oidc-realm-settings.ts';
+import { basicCredentials } from './requests.ts';
 import { authenticationError, errorBody, negotiate, sendJson, WWW_AUTHENTICATE } from './responses.ts';
-import { authenticationOf, bearerRefused, TokenService } from './token-service.ts';
-import { authenticated, getUsers, putUser, setEnabled, type Answer } from './user-api.ts';
+import { createCallerLookup } from './stand-in-callers.ts';
+import { FaultSwitch, type StandInFault } from './stand-in-faults.ts';
+import { routeRequest, type StandInState } from './stand-in-routes.ts';
+import { bearerRefused, TokenService } from './token-service.ts';
+import type { Answer } from './user-api.ts';
 import { UserTable, type SeedUser, type StandInUser } from './user-table.ts';
 
 /** Options of {@link startElasticsearchStandIn}. */
@@ -37,15 +41,6 @@ export interface ElasticsearchStandInOptions {
   /** `xpack.security.authc.token.timeout` in seconds: the access tokens' expires_in. Default 1200. */
   readonly tokenLifetimeSeconds?: number;
 }
-
-/**
- * A fault the next requests under `path` (the user API's by default) with one of `methods` (any
- * when not given) meet; `times` undefined means until cleared.
- */
-export type StandInFault = { readonly times?: number; readonly methods?: readonly string[]; readonly path?: string } & (
-  | { readonly kind: 'status'; readonly status: number }
-  | { readonly kind: 'delay'; readonly ms: number }
-);
 
 /** One request as the stand-in saw it. */
 export interface LoggedRequest {
@@ -80,81 +75,18 @@ export interface ElasticsearchStandIn {
   close(): Promise<void>;
 }
 
-const FILE_REALM = { name: 'default_file', type: 'file' };
-const NATIVE_REALM = { name: 'default_native', type: 'native' };
-
 /** Starts the stand-in on a free loopback port. */
 export async function startElasticsearchStandIn(options: ElasticsearchStandInOptions = {}): Promise<ElasticsearchStandIn> {
   const major = options.major ?? 9;
   const admin = { username: 'gatehouse-admin', password: 'admin-password', roles: ['superuser'], ...options.admin };
   const table = new UserTable(options.anonymousUsername);
   for (const seed of options.users ?? []) table.seed(seed);
-  const upserts = new Map<string, number>();
   const requestLog: LoggedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const tokens = new TokenService(options.tokenLifetimeSeconds ?? 1200);
-  const realms = new OidcRealms(tokens);
-  const roles = options.roles ?? {};
-  let fault: StandInFault | undefined;
-  let faultUses = 0;
-
-  type Caller = { user: StandInUser; realm: typeof FILE_REALM; token?: boolean };
-  const whoIs = (authorization: string | undefined): Caller | 'expired' | 'malformed' | undefined => {
-    const bearer = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
-    if (bearer !== undefined) {
-      const owner = tokens.owner(bearer);
-      return typeof owner === 'string' ? owner : { user: owner.user, realm: owner.realm, token: true };
-    }
-    const credentials = basicCredentials(authorization);
-    if (!credentials) return undefined;
-    const { username, password } = credentials;
-    if (username === admin.username && password === admin.password) {
-      const user = { username, roles: [...admin.roles], full_name: null, email: null, metadata: {}, enabled: true };
-      return { user, realm: FILE_REALM };
-    }
-    const user = table.authenticate(username, password);
-    return user ? { user, realm: NATIVE_REALM } : undefined;
-  };
-
-  const route = async (req: IncomingMessage, path: string, { user, realm, token }: Caller): Promise<Answer> => {
-    const method = req.method ?? 'GET';
-    if (path === '/') {
-      return { status: 200, body: { name: 'stand-in', cluster_name: 'stand-in', version: { number: `${major}.0.0` }, tagline: 'You Know, for Search' } };
-    }
-    if (path === '/_security/_authenticate' && method === 'GET') {
-      return token ? { status: 200, body: authenticationOf({ user, realm, idToken: '', client: '' }, 'token') } : authenticated(user, realm);
-    }
-    if (isOidcPath(path)) return answerOidc(req, path, user, { realms, tokens, roles });
-    const match = /^\/_security\/user(?:\/([^/]+))?(?:\/(_enable|_disable))?$/.exec(path);
-    if (!match) return { status: 400, body: { error: `no handler found for uri [${path}] and method [${method}]`, status: 400 } };
-    const name = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
-    const write = method !== 'GET';
-    if (!user.roles.includes('superuser')) {
-      const action = `cluster:admin/xpack/security/user/${write ? 'put' : 'get'}`;
-      const reason = `action [${action}] is unauthorized for user [${user.username}] with effective roles [${user.roles.join(',')}]`;
-      return { status: 403, body: errorBody(403, 'security_exception', reason) };
-    }
-    if (method === 'GET' && match[2] === undefined) return getUsers(table, name);
-    if (name !== undefined && match[2] !== undefined && (method === 'PUT' || method === 'POST')) {
-      return setEnabled(table, name, match[2] === '_enable');
-    }
-    if (name === undefined || (method !== 'PUT' && method !== 'POST')) {
-      return { status: 405, body: { error: `Incorrect HTTP method for uri [${path}] and method [${method}]`, status: 405 } };
-    }
-    const body = await readJson(req);
-    if ('problem' in body) return body.problem;
-    const answer = putUser(table, name, body.value);
-    if (answer.status === 200) upserts.set(name, (upserts.get(name) ?? 0) + 1);
-    return answer;
-  };
-
-  const takeFault = (method: string, path: string): StandInFault | undefined => {
-    if (!fault || !path.startsWith(fault.path ?? '/_security/user') || (fault.methods && !fault.methods.includes(method))) return undefined;
-    const current = fault;
-    faultUses += 1;
-    if (current.times !== undefined && faultUses >= current.times) fault = undefined;
-    return current;
-  };
+  const state: StandInState = { major, table, upserts: new Map(), realms: new OidcRealms(tokens), tokens, roles: options.roles ?? {} };
+  const whoIs = createCallerLookup(admin, table, tokens);
+  const faults = new FaultSwitch();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://stand-in').pathname;
@@ -177,7 +109,7 @@ export async function startElasticsearchStandIn(options: ElasticsearchStandInOpt
       const name = basicCredentials(req.headers.authorization)?.username;
       return sendJson(res, 401, authenticationError(path, name), negotiated.contentType, { 'WWW-Authenticate': WWW_AUTHENTICATE });
     }
-    const injected = takeFault(req.method ?? 'GET', path);
+    const injected = faults.take(req.method ?? 'GET', path);
     if (injected?.kind === 'delay') {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => timers.delete(timer) && resolve(), injected.ms);
@@ -187,7 +119,7 @@ export async function startElasticsearchStandIn(options: ElasticsearchStandInOpt
     const answer: Answer =
       injected?.kind === 'status'
         ? { status: injected.status, body: errorBody(injected.status, 'stand_in_fault', `injected status ${injected.status}`) }
-        : await route(req, path, who);
+        : await routeRequest(state, req, path, who);
     log(answer.status, who.user.username);
     if (res.destroyed) return;
     if (req.method === 'HEAD') {
@@ -214,15 +146,12 @@ export async function startElasticsearchStandIn(options: ElasticsearchStandInOpt
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     admin: { username: admin.username, password: admin.password },
     user: (username) => table.get(username),
-    upserts: (username) => upserts.get(username) ?? 0,
+    upserts: (username) => state.upserts.get(username) ?? 0,
     requestLog,
     authenticate: (authorization) => typeof whoIs(authorization) === 'object',
-    addOidcRealm: (realm) => realms.add(realm),
-    oidcFailures: realms.failures,
-    setFault(next) {
-      fault = next;
-      faultUses = 0;
-    },
+    addOidcRealm: (realm) => state.realms.add(realm),
+    oidcFailures: state.realms.failures,
+    setFault: (fault) => faults.set(fault),
     async close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
