@@ -24,22 +24,41 @@ export function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
+/** Where a response keeps the relay writing into it, for the one shared 'close' listener. */
+const RELAY = Symbol('gatehouse.sidecar.relay');
+type RelayedResponse = ServerResponse & { [RELAY]?: ResponseRelay };
+
+/**
+ * The 'close' listener of every relayed response, one function for all: the client leaving
+ * mid-answer must free the app's connection too.
+ */
+function abortIfUnfinished(this: RelayedResponse): void {
+  if (!this.writableFinished) this[RELAY]?.clientGone();
+}
+
 /**
  * Writes the app's answer into the client's response. undici calls it on its own schedule;
- * backpressure runs through `controller.pause()` and the response's 'drain'.
+ * backpressure runs through `controller.pause()` and the response's 'drain'. One object per
+ * exchange holds everything it needs, so the hot path makes no closures.
  */
 export class ResponseRelay implements Dispatcher.DispatchHandler {
   protected readonly res: ServerResponse;
-  protected readonly failed: (err: unknown) => void;
   protected controller: Dispatcher.DispatchController | undefined;
 
-  constructor(res: ServerResponse, failed: (err: unknown) => void) {
+  constructor(res: ServerResponse) {
     this.res = res;
-    this.failed = failed;
-    // The client leaving mid-answer must free the app's connection too.
-    res.once('close', () => {
-      if (!res.writableFinished) this.controller?.abort(CLIENT_GONE);
-    });
+    (res as RelayedResponse)[RELAY] = this;
+    res.on('close', abortIfUnfinished);
+  }
+
+  /** Aborts the exchange with the app: its client went away. */
+  clientGone(): void {
+    this.controller?.abort(CLIENT_GONE);
+  }
+
+  /** Answers a failed exchange; the default only cuts the client's connection. */
+  failed(_err: unknown): void {
+    this.res.destroy();
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -68,26 +87,45 @@ export class ResponseRelay implements Dispatcher.DispatchHandler {
   }
 }
 
+/** One forwarded request: the relay, and what its failure is answered and logged with. */
+class ForwardRelay extends ResponseRelay {
+  private readonly req: IncomingMessage;
+  private readonly original: SidecarOriginal;
+  private readonly requestId: string;
+  private readonly logger: Logger;
+
+  constructor(req: IncomingMessage, res: ServerResponse, original: SidecarOriginal, requestId: string, logger: Logger) {
+    super(res);
+    this.req = req;
+    this.original = original;
+    this.requestId = requestId;
+    this.logger = logger;
+  }
+
+  override failed(err: unknown): void {
+    const { res, requestId } = this;
+    // A client that left (or broke off its upload) is not the app's failure.
+    if (err === CLIENT_GONE || res.destroyed || this.req.socket.destroyed) {
+      this.logger.debug({ requestId }, 'client went away during the exchange');
+      res.destroy();
+      return;
+    }
+    answerUpstreamFailure(res, { requestId, method: this.original.method, wantsPage: this.original.wantsPage, err }, this.logger);
+  }
+}
+
 /** Creates the forwarder over `pool`. */
 export function createForward(pool: Dispatcher, logger: Logger): Forward {
   return (req, res, original, headers, requestId) => {
-    const failed = (err: unknown): void => {
-      // A client that left (or broke off its upload) is not the app's failure.
-      if (err === CLIENT_GONE || res.destroyed || req.socket.destroyed) {
-        logger.debug({ requestId }, 'client went away during the exchange');
-        res.destroy();
-        return;
-      }
-      answerUpstreamFailure(res, { requestId, method: original.method, wantsPage: original.wantsPage, err }, logger);
-    };
+    const relay = new ForwardRelay(req, res, original, requestId, logger);
     const body = hasBody(req) ? req : null;
     // No body to stream: let Node finish reading the request so the connection can be reused.
     if (body === null) req.resume();
     try {
-      pool.dispatch({ path: original.uri, method: original.method, headers, body }, new ResponseRelay(res, failed));
+      pool.dispatch({ path: original.uri, method: original.method, headers, body }, relay);
     } catch (err) {
       // undici refuses some requests outright (a duplicated Content-Length): the client's fault.
-      failed(err);
+      relay.failed(err);
     }
   };
 }

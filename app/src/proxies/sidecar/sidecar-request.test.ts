@@ -46,6 +46,16 @@ describe('a request to the sidecar, read as the original request', () => {
     assert.deepEqual([read.value.scheme, read.value.host, read.value.clientIp, read.value.trusted], ['http', 'app.internal:8443', '203.0.113.9', true]);
   });
 
+  it('refuses a bad Host or method however many good ones came before', () => {
+    for (let i = 0; i < 40; i++) assert.ok(describeRequest(request('/x', { host: `app${i}.example.com` })).ok);
+    for (const host of ['bad host', 'app.example.com:70000', 'app0.example.com@evil.example']) {
+      const read = describeRequest(request('/x', { host }));
+      assert.ok(!read.ok && /host/.test(read.problem), host);
+    }
+    const lower = describeRequest({ ...request('/x'), method: 'get' } as IncomingMessage);
+    assert.ok(!lower.ok && /the method is not an HTTP method/.test(lower.problem));
+  });
+
   it('names what it cannot read', () => {
     for (const [url, headers, problem] of [
       ['/a/../../b', {}, /climbs above/],

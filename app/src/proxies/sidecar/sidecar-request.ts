@@ -43,29 +43,51 @@ function peerOf(req: IncomingMessage): string {
   return address.startsWith('::ffff:') && isIPv4(address.slice(7)) ? address.slice(7) : address;
 }
 
+/**
+ * A reader that remembers up to `size` values it found valid: a sidecar's clients nearly all send
+ * the same Host and one of a few methods, and each check is a regular expression.
+ */
+function remembering<T extends string>(read: (value: string | undefined, name: string) => Read<T>, size: number): (value: string | undefined, name: string) => Read<T> {
+  const valid = new Map<string, Read<T>>();
+  return (value, name) => {
+    const known = value === undefined ? undefined : valid.get(value);
+    if (known !== undefined) return known;
+    const result = read(value, name);
+    // Only valid values are kept (a problem names the header it came from), and only so many.
+    if (result.ok && value !== undefined && valid.size < size) valid.set(value, result);
+    return result;
+  };
+}
+
+const NOT_SENT: Read<undefined> = Object.freeze({ ok: true, value: undefined });
+
 /** Creates the reader once per config. */
 export function createRequestDescriber(config: Pick<Config, 'proxies'>): DescribeRequest {
   const trust = createProxyTrust(config.proxies);
   const anyTrusted = config.proxies.trust.sources.length > 0 || config.proxies.trust.secret !== undefined;
   // The scheme browsers use for the app: that of the sign-in URL, which is on the app's origin.
-  const publicScheme: 'http' | 'https' = config.proxies.signinUrl?.protocol === 'http:' ? 'http' : 'https';
+  const publicScheme: Read<'http' | 'https'> = Object.freeze({ ok: true, value: config.proxies.signinUrl?.protocol === 'http:' ? 'http' : 'https' });
+  const method = remembering(readMethod, 64);
+  const host = remembering(readHost, 16);
   return (req) => {
     const trusted = anyTrusted && trust(req) === undefined;
-    const problems: string[] = [];
-    const m = readMethod(req.method, 'the method');
+    const m = method(req.method, 'the method');
     const u = readUri(req.url, 'the request path');
-    const forwardedHost = trusted ? single(req, 'x-forwarded-host') : { ok: true as const, value: undefined };
-    const forwardedProto = trusted ? single(req, 'x-forwarded-proto') : { ok: true as const, value: undefined };
+    const forwardedHost = trusted ? single(req, 'x-forwarded-host') : NOT_SENT;
+    const forwardedProto = trusted ? single(req, 'x-forwarded-proto') : NOT_SENT;
     const fromProxy = forwardedHost.ok && forwardedHost.value !== undefined;
-    const h = fromProxy ? readHost(forwardedHost.value, 'x-forwarded-host') : readHost(req.headers.host, 'host');
-    const s = forwardedProto.ok && forwardedProto.value !== undefined ? readScheme(forwardedProto.value, 'x-forwarded-proto') : { ok: true as const, value: publicScheme };
-    for (const r of [m, u, forwardedHost, forwardedProto, h, s]) if (!r.ok) problems.push(r.problem);
+    const h = fromProxy ? host(forwardedHost.value, 'x-forwarded-host') : host(req.headers.host, 'host');
+    const s = forwardedProto.ok && forwardedProto.value !== undefined ? readScheme(forwardedProto.value, 'x-forwarded-proto') : publicScheme;
     const uri = u.ok ? u.value : '/';
     const query = uri.indexOf('?');
     const rawPath = query === -1 ? uri : uri.slice(0, query);
     const routed = routedPath(uri, rawPath);
-    if (u.ok && !routed.ok) problems.push(`the request path ${routed.problem}`);
-    if (problems.length > 0 || !m.ok || !h.ok || !s.ok || !routed.ok) return { ok: false, problem: problems.join('; ') };
+    if (!m.ok || !u.ok || !forwardedHost.ok || !forwardedProto.ok || !h.ok || !s.ok || !routed.ok) {
+      const problems: string[] = [];
+      for (const r of [m, u, forwardedHost, forwardedProto, h, s]) if (!r.ok) problems.push(r.problem);
+      if (u.ok && !routed.ok) problems.push(`the request path ${routed.problem}`);
+      return { ok: false, problem: problems.join('; ') };
+    }
     const peer = peerOf(req);
     const forwardedFor = req.headers['x-forwarded-for'];
     return {

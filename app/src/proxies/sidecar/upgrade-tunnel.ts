@@ -12,7 +12,7 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../../observability/logger.ts';
 import { ResponseRelay } from './proxy-exchange.ts';
 import type { SidecarOriginal } from './sidecar-request.ts';
-import { answerUpstreamFailure } from './upstream-failure.ts';
+import { answerUpstreamFailure, type FailedExchange } from './upstream-failure.ts';
 import { clientHeaders } from './upstream-headers.ts';
 
 /** The open tunnels, closed at shutdown. */
@@ -75,12 +75,21 @@ class UpgradeRelay extends ResponseRelay {
   private readonly client: Socket;
   private readonly protocol: string;
   private readonly tunnels: Set<Duplex>;
+  private readonly failure: Omit<FailedExchange, 'err'>;
+  private readonly logger: Logger;
 
-  constructor(res: ServerResponse, failed: (err: unknown) => void, client: Socket, protocol: string, tunnels: Set<Duplex>) {
-    super(res, failed);
+  constructor(res: ServerResponse, client: Socket, protocol: string, tunnels: Set<Duplex>, failure: Omit<FailedExchange, 'err'>, logger: Logger) {
+    super(res);
     this.client = client;
     this.protocol = protocol;
     this.tunnels = tunnels;
+    this.failure = failure;
+    this.logger = logger;
+  }
+
+  override failed(err: unknown): void {
+    if (this.client.destroyed) return;
+    answerUpstreamFailure(this.res, { ...this.failure, err }, this.logger);
   }
 
   onRequestUpgrade(_controller: Dispatcher.DispatchController, _statusCode: number, headers: Record<string, string | string[] | undefined>, socket: Duplex): void {
@@ -102,15 +111,12 @@ export function createTunnels(pool: Dispatcher, logger: Logger): Tunnels {
     open(req, res, original, headers, requestId) {
       const client = res.socket;
       if (client === null) return;
-      const failed = (err: unknown): void => {
-        if (client.destroyed) return;
-        answerUpstreamFailure(res, { requestId, method: original.method, wantsPage: original.wantsPage, err }, logger);
-      };
       const protocol = String(req.headers.upgrade);
+      const relay = new UpgradeRelay(res, client, protocol, tunnels, { requestId, method: original.method, wantsPage: original.wantsPage }, logger);
       try {
-        pool.dispatch({ path: original.uri, method: 'GET', headers, upgrade: protocol }, new UpgradeRelay(res, failed, client, protocol, tunnels));
+        pool.dispatch({ path: original.uri, method: 'GET', headers, upgrade: protocol }, relay);
       } catch (err) {
-        failed(err);
+        relay.failed(err);
       }
     },
     closeAll() {

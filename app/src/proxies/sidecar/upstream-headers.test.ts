@@ -111,6 +111,22 @@ describe('headers toward the app', () => {
     for (const spoof of ['forwarded', 'x-real-ip', 'x-original-url']) assert.equal(sent[spoof], undefined, spoof);
   });
 
+  it('drops a claim header named by a reloaded identity config, and classifies names past the remembered ones alike', () => {
+    let identity = { headers: { ...IDENTITY.headers, claims: [] } } as unknown as Pick<IdentityConfig, 'headers'>;
+    const reloading = createUpstreamHeaders(CONFIG, () => identity);
+    const req = request(['Tenant', 'evil-corp', 'X-Auth-Request-User', 'mallory', 'Accept', '*/*']);
+    assert.deepEqual(byName(reloading(req, ORIGINAL, [], 'id'))['tenant'], ['evil-corp'], 'not a claim header yet');
+    identity = IDENTITY;
+    assert.equal(byName(reloading(req, ORIGINAL, [], 'id'))['tenant'], undefined, 'a claim header once the config names it');
+    // Spelled as not seen before, behind more names than are remembered.
+    const many = request([...Array.from({ length: 300 }, (_, i) => [`X-Junk-${i}`, 'x']).flat(), 'X-AUTH-REQUEST-USER', 'mallory', 'TENANT', 'evil', 'ACCEPT', '*/*']);
+    const sent = byName(reloading(many, ORIGINAL, IDENTITY_HEADERS, 'id'));
+    assert.deepEqual(sent['x-auth-request-user'], ['alice']);
+    assert.equal(sent['tenant'], undefined);
+    assert.deepEqual(sent['accept'], ['*/*']);
+    assert.deepEqual(sent['x-junk-299'], ['x']);
+  });
+
   it("appends to a trusted proxy's X-Forwarded-For and keeps its other descriptions", () => {
     const req = request(['X-Forwarded-For', '198.51.100.1, 203.0.113.9', 'X-Forwarded-Proto', 'https', 'X-Forwarded-Host', 'app.example.com', 'X-Real-IP', '203.0.113.9']);
     const sent = byName(build(req, { ...ORIGINAL, trusted: true, peer: '10.0.0.5', clientIp: '203.0.113.9' }, [], 'id'));

@@ -66,12 +66,38 @@ function setsAuthorizationIn(headers: readonly string[]): boolean {
   return false;
 }
 
+/**
+ * The answer of setsAuthorizationIn for the identity lists the check builds once per session and
+ * freezes: asked per request, it would lower-case every identity header name every time.
+ */
+const authorizationInFrozen = new WeakMap<readonly string[], boolean>();
+
+function setsAuthorizationInIdentity(headers: readonly string[]): boolean {
+  if (!Object.isFrozen(headers)) return setsAuthorizationIn(headers);
+  let sets = authorizationInFrozen.get(headers);
+  if (sets === undefined) authorizationInFrozen.set(headers, (sets = setsAuthorizationIn(headers)));
+  return sets;
+}
+
 /** The header names listed in Connection, which are hop-by-hop for this request only. */
 function connectionOptions(value: string | undefined): Set<string> | undefined {
-  if (value === undefined) return undefined;
+  // What nearly every client and app sends names no other header.
+  if (value === undefined || value === 'keep-alive' || value === 'close' || value === 'Keep-Alive' || value === 'Close') return undefined;
   const names = value.split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '' && name !== 'close' && name !== 'keep-alive');
   return names.length === 0 ? undefined : new Set(names);
 }
+
+/** What a request header is to the builder, by its name alone. */
+const PASS = 0;
+const DROP = 1;
+/** Dropped unless the peer is a trusted proxy (its descriptions of the original request). */
+const DROP_UNTRUSTED = 2;
+const AUTHORIZATION = 3;
+const COOKIE = 4;
+type HeaderKind = typeof PASS | typeof DROP | typeof DROP_UNTRUSTED | typeof AUTHORIZATION | typeof COOKIE;
+
+/** Names remembered per identity config: clients send a few dozen; beyond this bound names are classified each time. */
+const MAX_REMEMBERED_NAMES = 256;
 
 /** Creates the request header builder once per config; the identity config in force is read per request. */
 export function createUpstreamHeaders(
@@ -83,45 +109,61 @@ export function createUpstreamHeaders(
   if (config.proxies.trust.secret) always.add(config.proxies.trust.secret.header.toLowerCase());
   if (config.trustedHeaders?.secret) always.add(config.trustedHeaders.secret.header.toLowerCase());
   if (config.clientCertificates?.trust.secret) always.add(config.clientCertificates.trust.secret.header.toLowerCase());
-  const untrusted = new Set([...always, ...PROXY_DESCRIPTIONS]);
+  const untrusted = new Set(PROXY_DESCRIPTIONS.filter((name) => !always.has(name)));
   const setsAuthorization = config.upstreamHeaders.authorization !== 'none';
   const cookieName = config.cookie.name;
   let claimsFor: Pick<IdentityConfig, 'headers'> | undefined;
   let claims = new Set<string>();
+  // Header names as sent ("Host", "cookie", "X-Auth-Request-User") to their kind: the same few
+  // names arrive with every request, so each is lower-cased and looked up once, not per request.
+  const kinds = new Map<string, HeaderKind>();
+
+  const classify = (name: string): HeaderKind => {
+    const lower = name.toLowerCase();
+    if (always.has(lower) || lower.startsWith(OWN_PREFIX) || claims.has(lower)) return DROP;
+    if (untrusted.has(lower)) return DROP_UNTRUSTED;
+    if (lower === 'authorization') return AUTHORIZATION;
+    return lower === 'cookie' ? COOKIE : PASS;
+  };
 
   return (req, original, identity, requestId) => {
     const current = currentIdentity();
     if (current !== claimsFor) {
       claimsFor = current;
       claims = claimHeaderNames(current);
+      kinds.clear();
     }
-    const drop = original.trusted ? always : untrusted;
+    const { trusted } = original;
     const named = connectionOptions(req.headers.connection);
     // gatehouse's Authorization replaces the client's; otherwise the client's (a Bearer token the
     // app may need) passes.
-    const dropAuthorization = setsAuthorization || setsAuthorizationIn(identity);
+    const dropAuthorization = setsAuthorization || setsAuthorizationInIdentity(identity);
     const raw = req.rawHeaders;
     const out: string[] = [];
     for (let i = 0; i < raw.length; i += 2) {
       const name = raw[i] as string;
-      const lower = name.toLowerCase();
-      if (drop.has(lower) || lower.startsWith(OWN_PREFIX) || claims.has(lower) || named?.has(lower)) continue;
-      if (lower === 'authorization' && dropAuthorization) continue;
-      if (lower === 'cookie') {
+      let kind = kinds.get(name);
+      if (kind === undefined) {
+        kind = classify(name);
+        if (kinds.size < MAX_REMEMBERED_NAMES) kinds.set(name, kind);
+      }
+      if (kind === DROP || (kind === DROP_UNTRUSTED && !trusted) || (kind === AUTHORIZATION && dropAuthorization)) continue;
+      if (named !== undefined && named.has(name.toLowerCase())) continue;
+      if (kind === COOKIE) {
         const kept = withoutOwnCookies(raw[i + 1] as string, cookieName);
         if (kept !== undefined) out.push(name, kept);
         continue;
       }
       out.push(name, raw[i + 1] as string);
     }
-    const prior = original.trusted ? req.headers['x-forwarded-for'] : undefined;
+    const prior = trusted ? req.headers['x-forwarded-for'] : undefined;
     out.push(
       'X-Forwarded-For', prior ? `${prior}, ${original.peer}` : original.peer,
       'X-Forwarded-Proto', original.scheme,
       'X-Forwarded-Host', original.host,
       'X-Request-ID', requestId,
     );
-    out.push(...identity);
+    for (let i = 0; i < identity.length; i++) out.push(identity[i] as string);
     return out;
   };
 }
