@@ -4,7 +4,7 @@
  */
 import { httpRequest } from '../support/http-client.ts';
 import type { ChaosStack } from './chaos-stack.ts';
-import type { LoadSession } from './load-loop.ts';
+import type { LoadSession } from './load-check.ts';
 
 /** The status replica `index` answers for a check with `session`, on the plain route or the Elasticsearch one. */
 export async function directStatus(stack: ChaosStack, index: number, session: LoadSession, route: 'api' | 'es' = 'api'): Promise<number> {

@@ -5,7 +5,7 @@
  * docs/chaos-report.md by the run and printed.
  */
 import { writeFileSync } from 'node:fs';
-import type { PhaseTally } from './load-loop.ts';
+import type { PhaseTally } from './phase-tally.ts';
 
 /** One section of the report: a fault or the rollout, its phases and what was measured. */
 export interface ReportSection {

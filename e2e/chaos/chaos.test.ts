@@ -22,8 +22,10 @@ import { httpRequest } from '../support/http-client.ts';
 import { bothServe, lostSessions, refreshCounts } from './chaos-probes.ts';
 import { renderChaosReport, writeChaosReport, type ReportSection } from './chaos-report.ts';
 import { CHAOS_SETTINGS, startChaosStack, timeUntil, type ChaosStack } from './chaos-stack.ts';
-import { maxLatency, startLoad, statusesOf, type LoadRun, type LoadSession, type PhaseTally } from './load-loop.ts';
+import type { LoadSession } from './load-check.ts';
+import { startLoad, type LoadRun } from './load-loop.ts';
 import { prepareSessions } from './load-sessions.ts';
+import { maxLatency, statusesOf, type PhaseTally } from './phase-tally.ts';
 import { rollingRestart } from './rollout.ts';
 
 /** Both replicas serve again within this after a fault ends. */

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createSealer } from '../../app/src/session/seal.ts';
 import { httpRequest } from '../support/http-client.ts';
 import { signInOverHttp } from '../support/http-login.ts';
-import type { LoadSession } from './load-loop.ts';
+import type { LoadSession } from './load-check.ts';
 
 // mallory's claims are unusable (a header injection): every check of hers is refused, so she is not a valid session here.
 const USERS = ['alice', 'bob', 'carol'];

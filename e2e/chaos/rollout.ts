@@ -6,7 +6,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CHAOS_SETTINGS, type ChaosStack } from './chaos-stack.ts';
-import { startLoad, type LoadSession, type PhaseTally } from './load-loop.ts';
+import type { LoadSession } from './load-check.ts';
+import { startLoad } from './load-loop.ts';
+import type { PhaseTally } from './phase-tally.ts';
 
 /** What the rollout saw. */
 export interface RolloutResult {
