@@ -4,12 +4,16 @@
  * against a bare Node reverse proxy on the same undici with no auth (bench/bare-proxy.ts), and
  * nginx proxy_pass with upstream keep-alive for reference, all to the same upstream. Servers and
  * upstream share one core, wrk has the other; rounds alternate and the best of each is compared
- * with the bare proxy, which gatehouse must reach to 0.8.
+ * with the bare proxy, which gatehouse must reach to 0.8. Beside the rates, the CPU time each
+ * proxy and the app spent per request (utime + stime from /proc, over each run): unlike the rate,
+ * it hardly moves when other work shares the machine.
+ *
+ * Run on its own: node bench/sidecar-bench.ts (BENCH_SECONDS, BENCH_ROUNDS as for make bench).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startTestIdp } from '../e2e/idp/test-idp.ts';
@@ -36,7 +40,27 @@ interface Target {
   readonly url: string;
   readonly minRatio: number | undefined;
   readonly runs: WrkResult[];
+  /** The proxy's process; nginx's workers are its children. */
+  readonly pid: number;
+  /** CPU µs per request of the proxy, then of the app, per run. */
+  readonly cpu: number[];
+  readonly appCpu: number[];
 }
+
+const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+
+/** utime + stime of a process and its children (nginx's workers), in clock ticks. */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let ticks = Number(fields[11]) + Number(fields[12]);
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) ticks += cpuTicks(Number(child));
+  }
+  return ticks;
+}
+
+const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 function nginxConf(prefix: string, port: number, upstreamPort: number): string {
   return `worker_processes 1;
@@ -90,19 +114,22 @@ export async function runSidecarBench(options: SidecarBenchOptions): Promise<boo
   const idp = await startTestIdp({ clients: [{ clientId: 'gatehouse', clientSecret: secret, redirectUris: [`${origin}/oauth2/callback`] }] });
   const dir = mkdtempSync(join(tmpdir(), 'gatehouse-sidecar-bench-'));
   const children: ChildProcess[] = [];
-  const pinned = (args: string[], env: Record<string, string> = {}): void => {
-    children.push(spawn('taskset', ['-c', String(options.serverCore), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
+  const pinned = (args: string[], env: Record<string, string> = {}): number => {
+    // taskset execs the command: the child's pid is the server's.
+    const child = spawn('taskset', ['-c', String(options.serverCore), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+    children.push(child);
+    return child.pid ?? 0;
   };
   try {
-    pinned([process.execPath, join(root, 'bench/bare-server.ts'), String(upstreamPort)]);
+    const appPid = pinned([process.execPath, join(root, 'bench/bare-server.ts'), String(upstreamPort)]);
     await waitFor(`http://127.0.0.1:${upstreamPort}/`);
-    pinned([process.execPath, join(root, 'bench/bare-proxy.ts'), String(barePort), `http://127.0.0.1:${upstreamPort}`]);
+    const barePid = pinned([process.execPath, join(root, 'bench/bare-proxy.ts'), String(barePort), `http://127.0.0.1:${upstreamPort}`]);
     mkdirSync(join(dir, 'tmp'));
     writeFileSync(join(dir, 'nginx.conf'), nginxConf(dir, nginxPort, upstreamPort));
-    pinned(['nginx', '-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-e', 'stderr']);
+    const nginxPid = pinned(['nginx', '-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-e', 'stderr']);
     // A route policy on the path: the check does what it does for a protected app.
     writeFileSync(join(dir, 'gatehouse.yaml'), 'sidecar:\n  routes:\n    - { path: /, policy: "allowed_groups=admins" }\n');
-    pinned(
+    const gatehousePid = pinned(
       [process.execPath, join(root, 'app/src/main.ts')],
       localGatehouseEnv(
         { issuer: idp.issuer, clientSecret: secret, origin, port: gatehousePort, metricsPort },
@@ -115,24 +142,33 @@ export async function runSidecarBench(options: SidecarBenchOptions): Promise<boo
     if ((await httpRequest(`${origin}/`)).status !== 401) throw new Error('sidecar: a request without a session was not refused');
     for (const port of [barePort, nginxPort, gatehousePort]) await waitFor(`http://127.0.0.1:${port}/`, headers);
 
-    const bare: Target = { name: 'bare Node reverse proxy on undici, no auth', url: `http://127.0.0.1:${barePort}/`, minRatio: undefined, runs: [] };
+    const bare: Target = { name: 'bare Node reverse proxy on undici, no auth', url: `http://127.0.0.1:${barePort}/`, minRatio: undefined, pid: barePid, runs: [], cpu: [], appCpu: [] };
     const targets: Target[] = [
       bare,
-      { name: 'gatehouse sidecar mode, valid session, route policy', url: `${origin}/`, minRatio: MIN_RATIO, runs: [] },
-      { name: 'nginx proxy_pass, upstream keep-alive (reference)', url: `http://127.0.0.1:${nginxPort}/`, minRatio: undefined, runs: [] },
+      { name: 'gatehouse sidecar mode, valid session, route policy', url: `${origin}/`, minRatio: MIN_RATIO, pid: gatehousePid, runs: [], cpu: [], appCpu: [] },
+      { name: 'nginx proxy_pass, upstream keep-alive (reference)', url: `http://127.0.0.1:${nginxPort}/`, minRatio: undefined, pid: nginxPid, runs: [], cpu: [], appCpu: [] },
     ];
     const load = { seconds: options.seconds, connections: options.connections, core: options.loadCore, headers };
     for (const target of targets) await runWrk(target.url, { ...load, seconds: 2 });
     for (let round = 0; round < options.rounds; round++) {
-      for (const target of targets) target.runs.push(await runWrk(target.url, load));
+      for (const target of targets) {
+        const [proxyBefore, appBefore] = [cpuTicks(target.pid), cpuTicks(appPid)];
+        const run = await runWrk(target.url, load);
+        // wrk's rate is over its own run of the set length.
+        const requests = run.requestsPerSecond * options.seconds;
+        target.runs.push(run);
+        target.cpu.push(((cpuTicks(target.pid) - proxyBefore) * TICK_US) / requests);
+        target.appCpu.push(((cpuTicks(appPid) - appBefore) * TICK_US) / requests);
+      }
     }
     const base = best(bare.runs);
+    const baseCpu = median(bare.cpu);
     const lines = [
       '',
-      `Sidecar mode: proxying to a tiny upstream (bare Node http server, on the servers' core); wrk -t1 -c${options.connections} -d${options.seconds}s, best of ${options.rounds} alternating rounds`,
+      `Sidecar mode: proxying to a tiny upstream (bare Node http server, on the servers' core); wrk -t1 -c${options.connections} -d${options.seconds}s, best of ${options.rounds} alternating rounds; CPU per request the median of the rounds; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
       '',
-      '| target | requests/s | p99 ms | ratio to the bare proxy | target ratio |',
-      '| --- | ---: | ---: | ---: | ---: |',
+      '| target | requests/s | p99 ms | ratio to the bare proxy | target ratio | proxy CPU µs/request | app CPU µs/request | bare proxy CPU ÷ this CPU |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
     let ok = true;
     for (const target of targets) {
@@ -140,7 +176,10 @@ export async function runSidecarBench(options: SidecarBenchOptions): Promise<boo
       if (b.non2xx > 0) throw new Error(`${target.name}: ${b.non2xx} answers were not 200`);
       const ratio = b.requestsPerSecond / base.requestsPerSecond;
       if (target.minRatio !== undefined && ratio < target.minRatio) ok = false;
-      lines.push(`| ${target.name} | ${Math.round(b.requestsPerSecond).toLocaleString('en-US')} | ${b.p99Ms.toFixed(2)} | ${ratio.toFixed(2)} | ${target.minRatio === undefined ? '' : `>= ${target.minRatio}`} |`);
+      const cpu = median(target.cpu);
+      lines.push(
+        `| ${target.name} | ${Math.round(b.requestsPerSecond).toLocaleString('en-US')} | ${b.p99Ms.toFixed(2)} | ${ratio.toFixed(2)} | ${target.minRatio === undefined ? '' : `>= ${target.minRatio}`} | ${cpu.toFixed(1)} | ${median(target.appCpu).toFixed(1)} | ${(baseCpu / cpu).toFixed(2)} |`,
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     return ok;
@@ -149,4 +188,9 @@ export async function runSidecarBench(options: SidecarBenchOptions): Promise<boo
     await idp.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (import.meta.main) {
+  const ok = await runSidecarBench({ seconds: Number(process.env.BENCH_SECONDS ?? 10), rounds: Number(process.env.BENCH_ROUNDS ?? 3), connections: 50, serverCore: 0, loadCore: 1 });
+  if (!ok) process.exitCode = 1;
 }
