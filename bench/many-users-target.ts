@@ -123,7 +123,8 @@ export async function manyUsersTarget(
     // BENCH_PROFILE_DIR: the gatehouse writes a V8 CPU profile there when it exits (see docs/performance.md).
     const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
     children.push(spawn('taskset', ['-c', String(serverCore), process.execPath, ...profile, main], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
-    for (let i = 0; i < 200 && !(await httpRequest(`${origin}/readyz`).then((r) => r.status === 200, () => false)); i++) await sleep(50);
+    // Up to 30 s: on a busy machine a gatehouse starts slowly.
+    for (let i = 0; i < 600 && !(await httpRequest(`${origin}/readyz`).then((r) => r.status === 200, () => false)); i++) await sleep(50);
     const { cookieHeader } = await signInOverHttp(origin, { login: 'alice', password: 'alice' });
     const cookieFile = join(dir, 'cookies.txt');
     const before = await memoryReport(redis.url, [], 'gatehouse:');
