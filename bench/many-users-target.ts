@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
+import { isLegacySessionId } from '../app/src/session/session-id.ts';
 import { startTestIdp } from '../e2e/idp/test-idp.ts';
 import { localGatehouseEnv } from '../e2e/support/gatehouse-env.ts';
 import { httpRequest } from '../e2e/support/http-client.ts';
@@ -79,7 +80,8 @@ async function memoryReport(url: string, sampleIds: readonly string[], keyPrefix
     let sample = 0;
     if (sampleIds.length > 0) {
       const pipeline = client.pipeline();
-      for (const id of sampleIds) pipeline.call('MEMORY', 'USAGE', `${keyPrefix}session:${id}`, 'SAMPLES', '0');
+      // The key of each layout (redis-store.ts): ids of earlier versions name hash keys.
+      for (const id of sampleIds) pipeline.call('MEMORY', 'USAGE', `${keyPrefix}${isLegacySessionId(id) ? 'session' : 's'}:${id}`, 'SAMPLES', '0');
       const replies = (await pipeline.exec()) ?? [];
       sample = replies.reduce((sum, [, bytes]) => sum + Number(bytes), 0) / sampleIds.length;
     }

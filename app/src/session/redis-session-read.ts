@@ -1,9 +1,8 @@
 /**
- * The Redis store's hot read: a session hash read and its idle expiry slid in one round trip of
+ * The read of the hash layout (redis-hash-layout.ts), which sessions made before the compact layout
+ * are kept in: a session hash read and its idle expiry slid in one round trip of
  * plain commands (HMGET and PEXPIRE, sent together by ioredis's auto-pipelining), rather than a Lua
- * script, which cost Redis several times the CPU of the commands it ran. The hash layout is the one
- * every version writes (sealed `data`, its `tag`, `expiresAt` in clear text), so replicas of old and
- * new versions share sessions during a rolling upgrade. What the script did atomically is done
+ * script, which cost Redis several times the CPU of the commands it ran. What the script did atomically is done
  * here in order: a key past its absolute expiry reads as missing and is deleted, and an idle slide
  * that would outlive the absolute expiry is cut back to it.
  */

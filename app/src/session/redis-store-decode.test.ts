@@ -14,7 +14,9 @@ import { redisTestConfig } from '../../test/support/redis-config.ts';
 import { createRedisStore } from './redis-store.ts';
 import { createSealer } from './seal.ts';
 import { isSessionRecord, recordToJson } from './session-record-json.ts';
-import { sampleRecord } from './store.contract.ts';
+import { encodeRecord } from './session-record-compact.ts';
+import { newSessionId } from './session-id.ts';
+import { legacySessionId, sampleRecord } from './store.contract.ts';
 import { StoreUnavailableError, type SessionStore } from './store.ts';
 
 const sealer = createSealer([randomBytes(32)]);
@@ -63,10 +65,10 @@ const planted = fc.record({
   shape: fc.constantFrom('hash', 'hash', 'hash', 'string', 'list'),
 });
 
-test('property: whatever a session key holds, reading it never throws a non-store error nor yields a malformed session', async () => {
+test('property: whatever a session key of the hash layout holds, reading it never throws a non-store error nor yields a malformed session', async () => {
   await fc.assert(
     fc.asyncProperty(planted, async ({ data, tag, expiresAt, shape }) => {
-      const id = randomBytes(12).toString('hex');
+      const id = legacySessionId();
       const key = `${prefix}session:${id}`;
       const purposeKey = data.kind === 'sealed-elsewhere' ? `${prefix}session:other` : key;
       const value = data.kind === 'garbage' ? data.text : sealer.seal(Buffer.from(data.text, 'utf8'), `store:${purposeKey}`);
@@ -95,5 +97,60 @@ test('property: whatever a session key holds, reading it never throws a non-stor
       }
     }),
     { seed: 15002, numRuns: 300 },
+  );
+});
+
+/** Plaintexts near a real record: JSON ones as above, compact encodings damaged at one byte, bytes. */
+const compactish = fc.oneof(
+  recordish.map((text) => Buffer.from(text, 'utf8')),
+  fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })).map(([at, byte]) => {
+    const bytes = encodeRecord(sampleRecord(Date.now()));
+    bytes[at % bytes.length] = byte;
+    return bytes;
+  }),
+  fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.concat([Buffer.of(1), Buffer.from(bytes)])),
+);
+
+/** What a compact session key may hold, and how. */
+const plantedCompact = fc.record({
+  data: fc.oneof(
+    compactish.map((plain) => ({ kind: 'sealed-here' as const, plain })),
+    compactish.map((plain) => ({ kind: 'sealed-elsewhere' as const, plain })),
+    fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ kind: 'garbage' as const, plain: Buffer.from(bytes) })),
+  ),
+  layout: fc.constantFrom(1, 1, 1, 0, 2),
+  expiresAt: fc.oneof(fc.constant(Date.now() + 3_600_000), fc.double(), fc.integer()),
+  shape: fc.constantFrom('string', 'string', 'string', 'hash', 'list'),
+});
+
+test('property: whatever a session key of the compact layout holds, reading it never throws a non-store error nor yields a malformed session', async () => {
+  await fc.assert(
+    fc.asyncProperty(plantedCompact, async ({ data, layout, expiresAt, shape }) => {
+      const id = newSessionId();
+      const key = `${prefix}s:${id}`;
+      const purposeKey = data.kind === 'sealed-elsewhere' ? `${prefix}s:other` : key;
+      const head = Buffer.alloc(9);
+      head[0] = layout;
+      head.writeDoubleBE(expiresAt, 1);
+      const value = data.kind === 'garbage' ? data.plain : Buffer.concat([head, sealer.sealBytes(data.plain, `store:${purposeKey}`)]);
+      if (shape === 'string') await raw.set(key, value);
+      else if (shape === 'hash') await raw.hset(key, { data: value });
+      else await raw.rpush(key, value);
+      try {
+        const read = await store.get(id, 60_000);
+        if (read !== undefined) {
+          assert.ok(isSessionRecord(read), 'a session came back that is not well formed');
+          assert.equal(data.kind, 'sealed-here', 'a value not sealed for this key opened');
+          assert.equal(layout, 1, 'a value of another layout opened');
+        }
+      } catch (error) {
+        // Only a key of the wrong Redis type is a store failure (answered 5xx, never allowed).
+        assert.ok(error instanceof StoreUnavailableError, String(error));
+        assert.notEqual(shape, 'string', String(error));
+      } finally {
+        await raw.del(key);
+      }
+    }),
+    { seed: 15004, numRuns: 300 },
   );
 });

@@ -8,12 +8,19 @@ import { redisTestConfig, urlWith } from '../../test/support/redis-config.ts';
 import { eventually } from '../../test/support/eventually.ts';
 import { createRedisStore } from './redis-store.ts';
 import { createSealer } from './seal.ts';
-import { runSessionStoreContract, sampleRecord } from './store.contract.ts';
+import { newSessionId } from './session-id.ts';
+import { legacySessionId, runSessionStoreContract, sampleRecord } from './store.contract.ts';
 import type { SessionStore } from './store.ts';
 
 const UNIT = 200;
 const sealer = createSealer([randomBytes(32)]);
-const newId = (): string => randomBytes(16).toString('hex');
+
+/** The two layouts a session may be kept in, told apart by its id (session-id.ts). */
+const LAYOUTS = [
+  // db: a database of each layout's own, for the test that lists every key in it.
+  { name: 'compact layout', newId: newSessionId, key: (prefix: string, id: string): string => `${prefix}s:${id}`, db: 3 },
+  { name: 'hash layout (sessions made by earlier versions)', newId: legacySessionId, key: (prefix: string, id: string): string => `${prefix}session:${id}`, db: 4 },
+] as const;
 
 let server: RedisServerHandle;
 const stores: SessionStore[] = [];
@@ -40,26 +47,76 @@ const rawClient = (db = 0): Redis => {
   return raw;
 };
 
-runSessionStoreContract(
-  'redis',
-  async () => ({ store: storeFor(server.url).store, advance: (ms) => sleep(ms) }),
-  UNIT,
-);
+const SECRETS = ['id.token.value', 'zed-the-user', 'example.com', 'devs', 'X-Auth-Request-User', 'sid-'];
 
-describe('redis store', () => {
+for (const layout of LAYOUTS) {
+  runSessionStoreContract(`redis, ${layout.name}`, async () => ({ store: storeFor(server.url).store, advance: (ms) => sleep(ms) }), UNIT, layout.newId);
+}
+
+describe('redis store, compact layout', () => {
+  test('keeps sessions sealed in one binary string: the absolute expiry in clear, no token, claim or name', async () => {
+    const { store, prefix } = storeFor(server.url);
+    const id = newSessionId();
+    const record = sampleRecord(Date.now(), 3_600_000, 'zed-the-user');
+    await store.set(id, record, 60_000);
+    const raw = rawClient();
+    assert.equal(await raw.type(`${prefix}s:${id}`), 'string');
+    const value = (await raw.getBuffer(`${prefix}s:${id}`)) as Buffer;
+    assert.equal(value[0], 1, 'the layout');
+    assert.equal(value.readDoubleBE(1), record.expiresAt);
+    for (const text of [value.toString('latin1'), value.toString('utf8')]) {
+      for (const secret of SECRETS) assert.ok(!text.includes(secret), `raw value contains ${secret}`);
+    }
+  });
+
+  test('a truncated value reads as missing', async () => {
+    const { store, prefix } = storeFor(server.url);
+    const id = newSessionId();
+    const base = sampleRecord(Date.now());
+    await store.set(id, { ...base, tokens: { ...base.tokens, accessToken: 'x'.repeat(9000) } }, 60_000);
+    const raw = rawClient();
+    const value = (await raw.getBuffer(`${prefix}s:${id}`)) as Buffer;
+    await raw.set(`${prefix}s:${id}`, value.subarray(0, -10), 'PX', 60_000);
+    const other = createRedisStore({ ...redisTestConfig(server.url), keyPrefix: prefix }, sealer);
+    stores.push(other);
+    assert.equal(await other.get(id, 60_000), undefined);
+  });
+});
+
+describe('redis store, hash layout of earlier versions', () => {
   test('keeps sessions sealed: the raw value shows no token, claim or name', async () => {
     const { store, prefix } = storeFor(server.url);
-    const id = newId();
+    const id = legacySessionId();
     const record = sampleRecord(Date.now(), 3_600_000, 'zed-the-user');
     await store.set(id, record, 60_000);
     const raw = await rawClient().hgetall(`${prefix}session:${id}`);
     assert.deepEqual(Object.keys(raw).sort(), ['data', 'expiresAt', 'tag']);
     assert.equal(raw.expiresAt, String(record.expiresAt));
     const dump = JSON.stringify(raw);
-    for (const secret of ['id.token.value', 'zed-the-user', 'example.com', 'devs', 'X-Auth-Request-User', 'sid-']) {
+    for (const secret of SECRETS) {
       assert.ok(!dump.includes(secret), `raw value contains ${secret}`);
     }
   });
+
+  test('keeps a session larger than a cookie could hold, and refuses it when truncated', async () => {
+    const { store, prefix } = storeFor(server.url);
+    const id = legacySessionId();
+    const base = sampleRecord(Date.now());
+    const big = 'x'.repeat(9000);
+    const record = { ...base, tokens: { ...base.tokens, idToken: `id.${big}`, accessToken: `at.${big}`, refreshToken: `rt.${big}` } };
+    await store.set(id, record, 60_000);
+    assert.deepEqual(await store.get(id, 60_000), record);
+    const raw = rawClient();
+    const data = (await raw.hget(`${prefix}session:${id}`, 'data')) ?? '';
+    assert.ok(data.length > 8192, 'larger than a cookie-sized sealed value');
+    await raw.hset(`${prefix}session:${id}`, 'data', data.slice(0, -10), 'tag', 'changed');
+    const other = createRedisStore({ ...redisTestConfig(server.url), keyPrefix: prefix }, sealer);
+    stores.push(other);
+    assert.equal(await other.get(id, 60_000), undefined, 'truncated');
+  });
+});
+
+for (const { name, newId, key, db } of LAYOUTS) describe(`redis store, ${name}`, () => {
 
   test('reads a value copied to another key, or sealed with keys since rotated away, as missing', async () => {
     const { store, prefix } = storeFor(server.url);
@@ -67,7 +124,7 @@ describe('redis store', () => {
     const id = newId();
     await store.set(id, sampleRecord(Date.now()), 60_000);
     const copy = newId();
-    await raw.copy(`${prefix}session:${id}`, `${prefix}session:${copy}`);
+    await raw.copy(key(prefix, id), key(prefix, copy));
     assert.equal(await store.get(copy, 60_000), undefined, 'copied under another id');
     const rotated = createRedisStore(redisTestConfig(server.url, { keyPrefix: prefix }), createSealer([randomBytes(32)]));
     stores.push(rotated);
@@ -109,7 +166,7 @@ describe('redis store', () => {
     const raw = rawClient();
     // Gone from Redis without an announcement, then the subscriber connection is cut:
     // the store may have missed messages, so it must not answer from its copy any more.
-    await raw.del(`${prefix}session:${id}`);
+    await raw.del(key(prefix, id));
     await raw.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
     // By now the subscriber has reconnected and subscribed again, well inside the one-second window
     // in which the copy would otherwise still be trusted: the copy must be gone all the same.
@@ -122,7 +179,7 @@ describe('redis store', () => {
     const id = newId();
     await store.set(id, sampleRecord(Date.now()), 60_000);
     assert.ok(await store.get(id, 60_000));
-    await rawClient().del(`${prefix}session:${id}`);
+    await rawClient().del(key(prefix, id));
     await eventually(async () => assert.equal(await store.get(id, 60_000), undefined), 30, 50);
   });
 
@@ -133,44 +190,27 @@ describe('redis store', () => {
     const id = newId();
     await store.set(id, sampleRecord(Date.now()), 60_000);
     assert.ok(await store.get(id, 60_000));
-    await rawClient().del(`${config.keyPrefix}session:${id}`);
+    await rawClient().del(key(config.keyPrefix, id));
     assert.equal(await store.get(id, 60_000), undefined, 'no local copy answered');
   });
 
-  test('keeps a session larger than a cookie could hold, and refuses it when truncated', async () => {
-    const { store, prefix } = storeFor(server.url);
-    const id = newId();
-    const base = sampleRecord(Date.now());
-    const big = 'x'.repeat(9000);
-    const record = { ...base, tokens: { ...base.tokens, idToken: `id.${big}`, accessToken: `at.${big}`, refreshToken: `rt.${big}` } };
-    await store.set(id, record, 60_000);
-    assert.deepEqual(await store.get(id, 60_000), record);
-    const raw = rawClient();
-    const data = (await raw.hget(`${prefix}session:${id}`, 'data')) ?? '';
-    assert.ok(data.length > 8192, 'larger than a cookie-sized sealed value');
-    await raw.hset(`${prefix}session:${id}`, 'data', data.slice(0, -10), 'tag', 'changed');
-    const other = createRedisStore({ ...redisTestConfig(server.url), keyPrefix: prefix }, sealer);
-    stores.push(other);
-    assert.equal(await other.get(id, 60_000), undefined, 'truncated');
-  });
-
   test('writes only keys under its prefix, in the database named by the URL', async () => {
-    const { store, prefix } = storeFor(urlWith(server.url, {}, 3));
+    const { store, prefix } = storeFor(urlWith(server.url, {}, db));
     const id = newId();
     await store.set(id, sampleRecord(Date.now()), 60_000);
     await store.putOnce('state', 'v', 60_000);
     await store.claim('jti', 60_000);
     await store.addToIndex('sub:alice', id, 60_000);
     const token = await store.lock('refresh', 60_000);
-    // Database 3 is this test's alone: every key in it is one the store wrote.
-    const keys = await rawClient(3).keys('*');
+    // The database is this test's alone: every key in it is one the store wrote.
+    const keys = await rawClient(db).keys('*');
     assert.deepEqual(keys.sort(), [
       `${prefix}claim:jti`,
       `${prefix}index:sub:alice`,
       `${prefix}lock:refresh`,
       `${prefix}once:state`,
-      `${prefix}session:${id}`,
-    ]);
+      key(prefix, id),
+    ].sort());
     assert.equal((await rawClient(0).keys(`${prefix}*`)).length, 0, 'nothing in database 0');
     assert.ok(token);
     await store.unlock('refresh', token);
@@ -180,13 +220,16 @@ describe('redis store', () => {
     const { store, prefix } = storeFor(server.url);
     const id = newId();
     await store.set(id, sampleRecord(Date.now(), 5_000), 60_000);
-    const ttl = await rawClient().pttl(`${prefix}session:${id}`);
+    const ttl = await rawClient().pttl(key(prefix, id));
     assert.ok(ttl > 4_000 && ttl <= 5_000, `TTL ${ttl} ms`);
     await store.get(id, 1_000);
-    const slid = await rawClient().pttl(`${prefix}session:${id}`);
+    const slid = await rawClient().pttl(key(prefix, id));
     assert.ok(slid > 500 && slid <= 1_000, `TTL after a read ${slid} ms`);
   });
 
+});
+
+describe('redis store', () => {
   test('reports each operation to observe', async () => {
     const seen: Array<[string, boolean]> = [];
     const store = createRedisStore(redisTestConfig(server.url), sealer, {

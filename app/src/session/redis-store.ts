@@ -2,7 +2,9 @@
  * A session store in Redis, shared by every replica. Sessions are sealed with the cookie keys
  * before they leave the process, so a Redis dump or a replica link shows no token, and each value
  * is bound to its key. Expiry is kept by Redis; every operation touches one key, so standalone,
- * Sentinel and Cluster deployments behave alike.
+ * Sentinel and Cluster deployments behave alike. Sessions are kept in the compact layout
+ * (redis-compact-layout.ts); those of earlier versions, known by their ids, in the hash layout
+ * they were written in (redis-hash-layout.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { RedisConfig } from '../config/config.ts';
@@ -10,10 +12,11 @@ import type { TraceOperation } from '../observability/tracing/tracing.ts';
 import { createRedisClient, redisSecrets } from './redis-client.ts';
 import { createRedisGuard, type ObserveOperation, type RedisGuard } from './redis-guard.ts';
 import { createInvalidationChannel } from './redis-invalidation.ts';
+import { compactLayout, type SessionLayout } from './redis-compact-layout.ts';
+import { hashLayout } from './redis-hash-layout.ts';
 import { defineStoreScripts } from './redis-scripts.ts';
-import { createSessionReader } from './redis-session-read.ts';
 import type { Sealer } from './seal.ts';
-import { recordFromJson, recordToJson } from './session-record-json.ts';
+import { isLegacySessionId } from './session-id.ts';
 import type { SessionRecord } from './session-record.ts';
 import type { SessionStore } from './store.ts';
 
@@ -28,14 +31,8 @@ export interface RedisStoreOptions {
 }
 
 /** Redis wants whole milliseconds, and at least one: zero or less would delete or be refused. */
-// Sessions with large tokens seal to more than a cookie's 8 KiB; a stored value may be up to 1 MiB.
-const MAX_SEALED_LENGTH = 1 << 20;
 const ms = (value: number): number => Math.max(1, Math.ceil(value));
 const MAX_DECODED = 10_000;
-// A sealed value starts with its version byte and random IV: its first 24 characters name this write.
-// Built from two pieces too short for V8 to share the parent's memory: a plain slice would keep
-// the whole sealed record (kilobytes) alive beside every decoded session.
-const tagOf = (sealed: string): string => sealed.slice(0, 12) + sealed.slice(12, 24);
 
 /**
  * Creates a Redis store; it connects in the background and reconnects by itself.
@@ -45,7 +42,6 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
   const now = options.now ?? Date.now;
   const client = createRedisClient(redis);
   const scripts = defineStoreScripts(client);
-  const reader = createSessionReader(client);
   const guarded = createRedisGuard(client, {
     timeoutMs: redis.timeoutMs,
     secrets: redisSecrets(redis),
@@ -54,9 +50,10 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
   const { trace } = options;
   const guard: RedisGuard = trace ? { run: (operation, action) => trace(operation, () => guarded.run(operation, action)), close: () => guarded.close() } : guarded;
   const prefix = redis.keyPrefix;
-  const sessionKey = (id: string): string => `${prefix}session:${id}`;
-  // The purpose binds a sealed session to its key: copied under another id it no longer opens.
-  const purpose = (key: string): string => `store:${key}`;
+  const compact = compactLayout(client, sealer, prefix);
+  const hash = hashLayout(client, scripts, sealer, prefix);
+  // Both layouts decode to records; what differs (the raw value) never leaves the layout.
+  const layoutOf = (id: string): SessionLayout<unknown> => (isLegacySessionId(id) ? (hash as SessionLayout<unknown>) : (compact as SessionLayout<unknown>));
   // The last version of each session this replica decoded, by its tag: an unchanged session then
   // costs a one-character reply instead of fetching, decrypting and parsing the record on every
   // check. Entries are ignored once the keys rotate.
@@ -74,29 +71,28 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
     const hit = decoded.get(id);
     return hit && hit.generation === sealer.generation() ? hit : undefined;
   };
-  const decode = (id: string, key: string, sealed: string): SessionRecord | undefined => {
+  const decode = (id: string, layout: SessionLayout<unknown>, key: string, raw: unknown): SessionRecord | undefined => {
     // Sealed with a key that has since been rotated away, or not by us: as good as missing.
-    const plain = sealer.unseal(sealed, purpose(key), MAX_SEALED_LENGTH);
-    if (plain === undefined) return undefined;
-    const record = recordFromJson(plain.toString('utf8'));
-    if (record === undefined) return undefined;
+    const opened = layout.decode(key, raw);
+    if (opened === undefined) return undefined;
     if (decoded.size >= MAX_DECODED) decoded.clear();
-    decoded.set(id, { tag: tagOf(sealed), record, generation: sealer.generation(), checkedAt: performance.now() });
-    return record;
+    decoded.set(id, { tag: opened.tag, record: opened.record, generation: sealer.generation(), checkedAt: performance.now() });
+    return opened.record;
   };
 
   return {
     kind: 'redis',
     async get(id, idleMs) {
-      const key = sessionKey(id);
+      const layout = layoutOf(id);
+      const key = layout.key(id);
       const known = current(id);
       // A local copy answers without a round trip for localTtlMs, then is checked against Redis again
       // (which also slides the idle expiry there). Changes made anywhere arrive sooner, by pub/sub.
       if (known && invalidation.live() && performance.now() - known.checkedAt < redis.localTtlMs) {
         return known.record.expiresAt > now() ? known.record : undefined;
       }
-      const read = await guard.run('get', () => reader.read(key, idleMs, now(), known));
-      if (read.state === 'found') return decode(id, key, read.sealed);
+      const read = await guard.run('get', () => layout.read(key, idleMs, now(), known));
+      if (read.state === 'found') return decode(id, layout, key, read.raw);
       if (read.state === 'unchanged' && known) {
         known.checkedAt = performance.now();
         return known.record;
@@ -105,16 +101,17 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
       return undefined;
     },
     async set(id, record, idleMs) {
-      const key = sessionKey(id);
-      const sealed = sealer.seal(Buffer.from(recordToJson(record), 'utf8'), purpose(key));
+      const layout = layoutOf(id);
+      const key = layout.key(id);
       const ttl = Math.floor(Math.min(idleMs, record.expiresAt - now()));
       decoded.delete(id);
-      await guard.run('set', () => scripts.sessionSet(key, sealed, tagOf(sealed), record.expiresAt, ttl));
+      // Already past its absolute expiry: nothing to keep, and what was there goes.
+      await guard.run('set', () => (ttl < 1 ? client.del(key) : layout.write(key, record, ttl)));
       await announce(id);
     },
     async delete(id) {
       decoded.delete(id);
-      await guard.run('delete', () => client.del(sessionKey(id)));
+      await guard.run('delete', () => client.del(layoutOf(id).key(id)));
       await announce(id);
     },
     async putOnce(key, value, ttlMs) {

@@ -40,3 +40,18 @@ test('refuses keys that are not 32 bytes', () => {
   assert.throws(() => createSealer([]));
   assert.throws(() => createSealer([Buffer.alloc(16)]));
 });
+
+test('sealBytes and unsealBytes: the same sealing without the text encoding', () => {
+  const sealer = createSealer([k1]);
+  const raw = sealer.sealBytes(Buffer.from('record'), 'store:a');
+  assert.equal(sealer.unsealBytes(raw, 'store:a')?.toString(), 'record');
+  assert.equal(sealer.unsealBytes(raw, 'store:b'), undefined, 'bound to its purpose');
+  assert.equal(sealer.unseal(raw.toString('base64url'), 'store:a')?.toString(), 'record', 'the text form is its base64url');
+  assert.equal(sealer.unsealBytes(raw.subarray(0, -1), 'store:a'), undefined, 'truncated');
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (garbage) => {
+      assert.equal(sealer.unsealBytes(Buffer.from(garbage), 'store:a'), undefined);
+    }),
+    { numRuns: 2000 },
+  );
+});

@@ -20,6 +20,10 @@ export interface Sealer {
    * another purpose, or longer than `maxLength` characters (8 KiB by default: a cookie's bound).
    */
   unseal(sealed: string, purpose: string, maxLength?: number): Buffer | undefined;
+  /** {@link seal} without the text encoding: the sealed bytes, for stores that keep binary values. */
+  sealBytes(plaintext: Buffer, purpose: string): Buffer;
+  /** {@link unseal} of what {@link sealBytes} made; undefined for anything malformed, tampered or sealed for another purpose. */
+  unsealBytes(raw: Buffer, purpose: string): Buffer | undefined;
   /** Replaces the key list (rotation): the first new key seals from now on. */
   setKeys(keys: readonly Buffer[]): void;
   /** Changes on every setKeys, so caches of unsealed values know to start over. */
@@ -42,6 +46,33 @@ export function createSealer(initialKeys: readonly Buffer[]): Sealer {
   let keyObjects = toKeyObjects(initialKeys);
   let sealKey = keyObjects[0] as KeyObject;
   let generation = 0;
+  const sealBytes = (plaintext: Buffer, purpose: string): Buffer => {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', sealKey, iv);
+    cipher.setAAD(Buffer.from(purpose));
+    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    return Buffer.concat([Buffer.of(VERSION), iv, body, cipher.getAuthTag()]);
+  };
+  const unsealBytes = (raw: Buffer, purpose: string): Buffer | undefined => {
+    if (raw.length < OVERHEAD || raw[0] !== VERSION) return undefined;
+    const iv = raw.subarray(1, 1 + IV_BYTES);
+    const body = raw.subarray(1 + IV_BYTES, raw.length - TAG_BYTES);
+    const tag = raw.subarray(raw.length - TAG_BYTES);
+    for (const key of keyObjects) {
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, iv);
+        decipher.setAAD(Buffer.from(purpose));
+        decipher.setAuthTag(tag);
+        const plain = decipher.update(body);
+        // GCM's final() only checks the tag and yields nothing: no second copy of the plaintext.
+        const rest = decipher.final();
+        return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
+      } catch {
+        // Wrong key or tampered value: try the next key; none left means undefined below.
+      }
+    }
+    return undefined;
+  };
   return {
     setKeys(keys) {
       keyObjects = toKeyObjects(keys);
@@ -49,34 +80,12 @@ export function createSealer(initialKeys: readonly Buffer[]): Sealer {
       generation += 1;
     },
     generation: () => generation,
-    seal(plaintext, purpose) {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', sealKey, iv);
-      cipher.setAAD(Buffer.from(purpose));
-      const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-      return Buffer.concat([Buffer.of(VERSION), iv, body, cipher.getAuthTag()]).toString('base64url');
-    },
+    seal: (plaintext, purpose) => sealBytes(plaintext, purpose).toString('base64url'),
+    sealBytes,
     unseal(sealed, purpose, maxLength = 8192) {
       if (sealed.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
-      const raw = Buffer.from(sealed, 'base64url');
-      if (raw.length < OVERHEAD || raw[0] !== VERSION) return undefined;
-      const iv = raw.subarray(1, 1 + IV_BYTES);
-      const body = raw.subarray(1 + IV_BYTES, raw.length - TAG_BYTES);
-      const tag = raw.subarray(raw.length - TAG_BYTES);
-      for (const key of keyObjects) {
-        try {
-          const decipher = createDecipheriv('aes-256-gcm', key, iv);
-          decipher.setAAD(Buffer.from(purpose));
-          decipher.setAuthTag(tag);
-          const plain = decipher.update(body);
-          // GCM's final() only checks the tag and yields nothing: no second copy of the plaintext.
-          const rest = decipher.final();
-          return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
-        } catch {
-          // Wrong key or tampered value: try the next key; none left means undefined below.
-        }
-      }
-      return undefined;
+      return unsealBytes(Buffer.from(sealed, 'base64url'), purpose);
     },
+    unsealBytes,
   };
 }

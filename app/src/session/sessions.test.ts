@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { loadConfig } from '../config/load-config.ts';
 import { createMemoryStore } from './memory-store.ts';
 import { createSealer } from './seal.ts';
+import { isLegacySessionId } from './session-id.ts';
 import { createSessions } from './sessions.ts';
+import { legacySessionId } from './store.contract.ts';
 import type { Identity, SessionTokens } from './session-record.ts';
 
 const env = {
@@ -63,11 +65,14 @@ test('resolve: missing, invalid (not ours) and expired (ended) are told apart', 
   await store.close();
 });
 
-test('every sign-in gets a fresh id', async () => {
+test('every sign-in gets a fresh id of 128 random bits, told apart from the ids of earlier versions', async () => {
   const { sessions, store } = setup();
   const a = await sessions.create(identity, tokens, undefined);
   const b = await sessions.create(identity, tokens, undefined);
   assert.notEqual(a.id, b.id);
   assert.notEqual(a.setCookie, b.setCookie);
+  assert.match(a.id, /^[\w-]{22}$/);
+  assert.equal(Buffer.from(a.id, 'base64url').length, 16);
+  assert.ok(!isLegacySessionId(a.id) && isLegacySessionId(legacySessionId()));
   await store.close();
 });

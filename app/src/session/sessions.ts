@@ -3,11 +3,11 @@
  * end at sign-out. The cookie carries only the sealed session id and never changes after
  * sign-in; everything else stays in the store.
  */
-import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.ts';
 import { readCookies, serializeCookie, clearCookie } from '../http/cookies.ts';
 import type { Sealer } from './seal.ts';
 import { createSealedIdCache } from './sealed-id-cache.ts';
+import { newSessionId } from './session-id.ts';
 import { providerSessionIndex, subjectIndex } from './session-indexes.ts';
 import type { Identity, SessionRecord, SessionTokens } from './session-record.ts';
 import type { SessionStore } from './store.ts';
@@ -70,7 +70,7 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
     clearSetCookie: clearCookie(cookie.name, cookieOptions),
     async create(identity, tokens, sid, elasticsearchRealm) {
       // A fresh random id for every sign-in: an id planted before sign-in can never become a session.
-      const id = randomBytes(24).toString('base64url');
+      const id = newSessionId();
       const createdAt = now();
       const record: SessionRecord = {
         version: 2,

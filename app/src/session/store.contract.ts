@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
+import { newSessionId } from './session-id.ts';
 import type { SessionRecord } from './session-record.ts';
 import type { SessionStore } from './store.ts';
 
@@ -37,17 +38,20 @@ export function sampleRecord(now: number, lifetimeMs = 3_600_000, sub = 'alice')
   };
 }
 
-const newId = (): string => randomBytes(16).toString('hex');
+/** A session id as versions before the compact Redis layout made them (24 random bytes, 32 characters). */
+export const legacySessionId = (): string => randomBytes(24).toString('base64url');
 
 /**
  * Registers the contract tests.
  * @param name - shown in the test names
  * @param makeHarness - builds a fresh store for each test; `unit` is the smallest time step (ms) the store resolves
+ * @param newId - makes the session ids (and other keys) the tests use: the ids sign-in makes, unless given
  */
 export function runSessionStoreContract(
   name: string,
   makeHarness: () => Promise<StoreHarness>,
   unit = 1000,
+  newId: () => string = newSessionId,
 ): void {
   describe(`SessionStore contract: ${name}`, () => {
     const harnesses: StoreHarness[] = [];
