@@ -136,10 +136,13 @@ export async function apachePeer(serverCore: number): Promise<ApachePeer> {
 
 /** The peer ratios, one line each; none for a row the run did not have. */
 export function apachePeerNotes(rows: readonly ThroughputRow[]): string[] {
-  const rate = (name: string): number | undefined => rows.find((row) => row.name === name)?.requestsPerSecond;
+  const find = (name: string): ThroughputRow | undefined => rows.find((row) => row.name === name);
+  // By requests/s, and by CPU per request (the second holds on a machine busy with other work).
   const ratio = (a: string, b: string, label: string): string[] => {
-    const [top, bottom] = [rate(a), rate(b)];
-    return top === undefined || bottom === undefined ? [] : [`${label}: ${(top / bottom).toFixed(2)}`];
+    const [top, bottom] = [find(a), find(b)];
+    if (top === undefined || bottom === undefined) return [];
+    const byCpu = bottom.cpuMicrosPerRequest / top.cpuMicrosPerRequest;
+    return [`${label}: ${(top.requestsPerSecond / bottom.requestsPerSecond).toFixed(2)}${Number.isFinite(byCpu) ? ` (${byCpu.toFixed(2)} by CPU per request)` : ''}`];
   };
   return [
     ...ratio(GATEHOUSE_ROWS.memory, APACHE_ROWS.shm, 'gatehouse ÷ mod_auth_openidc (memory store ÷ shm cache, one core each, goal >= 1)'),

@@ -16,6 +16,10 @@ export interface ThroughputRow {
   readonly p99Ms: number;
   readonly ratio: number;
   readonly minRatio: number | undefined;
+  /** CPU µs the servers spent per request (gatehouse and redis-server for a Redis row), median of the rounds. */
+  readonly cpuMicrosPerRequest: number;
+  /** The bare server's CPU per request ÷ this row's: the ratio a quiet machine's requests/s would show. */
+  readonly cpuRatio: number;
 }
 
 /** One path's latency at a fixed rate through nginx. */
@@ -54,25 +58,28 @@ const fixed = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed
 
 /** The run's tables as Markdown. */
 export function reportMarkdown(report: BenchReport, machine: string): string {
-  const { seconds, rounds, connections } = report.settings;
-  const lines = [
-    `${machine}`,
-    '',
-    `wrk -t1 -c${connections} -d${seconds}s, best of ${rounds} alternating rounds`,
-    '',
-    '| target | requests/s | p50 ms | p99 ms | ratio to bare | target ratio |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...report.throughput.map(
-      (row) =>
-        `| ${row.name} | ${Math.round(row.requestsPerSecond).toLocaleString('en-US')} | ${fixed(row.p50Ms)} | ${fixed(row.p99Ms)} | ${fixed(row.ratio)} | ${row.minRatio === undefined ? '' : `>= ${row.minRatio}`} |`,
-    ),
-  ];
+  const { rounds } = report.settings;
+  const lines = [`${machine}`, '', ...throughputMarkdown(report.throughput, report.settings)];
   if (report.notes.length > 0) lines.push('', ...report.notes.map((note) => `- ${note}`));
   const nginx = report.nginx;
   if (nginx) {
     lines.push('', ...nginxMarkdown(nginx, rounds));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The closed-loop rows as Markdown lines, their settings first. */
+export function throughputMarkdown(rows: readonly ThroughputRow[], settings: BenchReport['settings']): string[] {
+  return [
+    `wrk -t1 -c${settings.connections} -d${settings.seconds}s, best of ${settings.rounds} alternating rounds`,
+    '',
+    '| target | requests/s | p50 ms | p99 ms | ratio to bare | target ratio | CPU µs per request | CPU ratio to bare |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${Math.round(row.requestsPerSecond).toLocaleString('en-US')} | ${fixed(row.p50Ms)} | ${fixed(row.p99Ms)} | ${fixed(row.ratio)} | ${row.minRatio === undefined ? '' : `>= ${row.minRatio}`} | ${fixed(row.cpuMicrosPerRequest, 1)} | ${fixed(row.cpuRatio)} |`,
+    ),
+  ];
 }
 
 /** The nginx comparison as Markdown lines. */

@@ -10,6 +10,8 @@ export interface WrkResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly non2xx: number;
+  /** Requests completed in the run. */
+  readonly requests: number;
 }
 
 function toMs(value: string, unit: string): number {
@@ -23,8 +25,9 @@ export function parseWrk(report: string): WrkResult {
   const p50 = /\s50%\s+([\d.]+)(us|ms|s)/.exec(report);
   const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(report);
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(report);
+  const requests = /(\d+) requests in /.exec(report);
   if (!rps || !p99) throw new Error(`cannot read wrk output:\n${report}`);
-  return { requestsPerSecond: Number(rps[1]), p50Ms: p50 ? toMs(p50[1] ?? '0', p50[2] ?? 'ms') : Number.NaN, p99Ms: toMs(p99[1] ?? '0', p99[2] ?? 'ms'), non2xx: Number(non2xx?.[1] ?? 0) };
+  return { requestsPerSecond: Number(rps[1]), p50Ms: p50 ? toMs(p50[1] ?? '0', p50[2] ?? 'ms') : Number.NaN, p99Ms: toMs(p99[1] ?? '0', p99[2] ?? 'ms'), non2xx: Number(non2xx?.[1] ?? 0), requests: Number(requests?.[1] ?? Number.NaN) };
 }
 
 /** A wrk Lua script and the arguments its init(args) gets, made afresh for each run. */

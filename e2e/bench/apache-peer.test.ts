@@ -62,12 +62,12 @@ test('a cookie the module did not issue is not a session', async () => {
 });
 
 test('the notes set gatehouse against mod_auth_openidc and Apache against bare Node', () => {
-  const row = (name: string, requestsPerSecond: number) => ({ name, requestsPerSecond, p50Ms: 1, p99Ms: 2, ratio: 1, minRatio: undefined });
-  const notes = apachePeerNotes([row('bare Node http server (200)', 20_000), row('gatehouse /oauth2/auth, memory store', 9_000), row(APACHE_ROWS.static, 16_000), row(APACHE_ROWS.shm, 6_000)]);
+  const row = (name: string, requestsPerSecond: number, cpuMicrosPerRequest: number) => ({ name, requestsPerSecond, p50Ms: 1, p99Ms: 2, ratio: 1, minRatio: undefined, cpuMicrosPerRequest, cpuRatio: 1 });
+  const notes = apachePeerNotes([row('bare Node http server (200)', 20_000, 10), row('gatehouse /oauth2/auth, memory store', 9_000, 20), row(APACHE_ROWS.static, 16_000, 20), row(APACHE_ROWS.shm, 6_000, 100)]);
   assert.deepEqual(notes, [
-    'gatehouse ÷ mod_auth_openidc (memory store ÷ shm cache, one core each, goal >= 1): 1.50',
-    "mod_auth_openidc ÷ Apache's static file: 0.38",
-    "Apache's static file ÷ bare Node: 0.80",
+    'gatehouse ÷ mod_auth_openidc (memory store ÷ shm cache, one core each, goal >= 1): 1.50 (5.00 by CPU per request)',
+    "mod_auth_openidc ÷ Apache's static file: 0.38 (0.20 by CPU per request)",
+    "Apache's static file ÷ bare Node: 0.80 (0.50 by CPU per request)",
   ]);
 });
 

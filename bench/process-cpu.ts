@@ -1,0 +1,54 @@
+/**
+ * CPU time the benchmark's servers used, from /proc: utime + stime of every process this one
+ * started (and theirs: nginx's and Apache's workers), the load generators left out. Only one
+ * target is loaded at a time and the others sit idle, so the CPU the servers used during a run,
+ * divided by the requests it completed, is what one request cost the target — gatehouse and
+ * redis-server together for a Redis row. Unlike requests per second, that hardly moves when
+ * other work shares the machine: a busy core slows a request but does not make it cost more.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICK_MICROS = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+/** The load generator and the launcher it starts under: their CPU is not the servers'. */
+const NOT_SERVERS = new Set(['wrk', 'taskset']);
+
+interface ProcessStat {
+  readonly pid: number;
+  readonly parent: number;
+  readonly name: string;
+  readonly ticks: number;
+}
+
+function readStat(pid: string): ProcessStat | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and parentheses: fields are counted from after its last ')'.
+    const close = stat.lastIndexOf(')');
+    const fields = stat.slice(close + 2).split(' ');
+    return { pid: Number(pid), parent: Number(fields[1]), name: stat.slice(stat.indexOf('(') + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return undefined; // gone between listing and reading
+  }
+}
+
+/**
+ * CPU microseconds used so far by this process's descendants that are servers (all but wrk).
+ */
+export function serverCpuMicros(root = process.pid): number {
+  const byParent = new Map<number, ProcessStat[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(entry);
+    if (stat) byParent.set(stat.parent, [...(byParent.get(stat.parent) ?? []), stat]);
+  }
+  let ticks = 0;
+  const pending = [root];
+  for (let parent = pending.pop(); parent !== undefined; parent = pending.pop()) {
+    for (const child of byParent.get(parent) ?? []) {
+      if (!NOT_SERVERS.has(child.name)) ticks += child.ticks;
+      pending.push(child.pid);
+    }
+  }
+  return ticks * TICK_MICROS;
+}
