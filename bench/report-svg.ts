@@ -10,27 +10,34 @@ const LABEL = 430;
 const BAR = 18;
 const GAP = 8;
 const PLOT = WIDTH - LABEL - 90;
+const CPU_BAR = 7;
+/** A row of the ratio panel: its requests/s bar, its CPU bar under it, and the gap. */
+const ROW = BAR + 2 + CPU_BAR + GAP;
 
 const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const short = (text: string, max = 70): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 function ratioPanel(report: BenchReport, top: number): { svg: string; height: number } {
   const rows = report.throughput;
-  const scale = Math.max(1, ...rows.map((row) => row.ratio));
+  const scale = Math.max(1, ...rows.map((row) => Math.max(row.ratio, Number.isFinite(row.cpuRatio) ? row.cpuRatio : 0)));
   const x = (value: number): number => LABEL + (value / scale) * PLOT;
-  const parts = [`<text x="20" y="${top + 18}" class="title">requests/s as a share of the bare Node server (same run; | = target)</text>`];
+  const parts = [`<text x="20" y="${top + 18}" class="title">share of the bare Node server (same run; | = target): requests/s, and under it by CPU per request</text>`];
   let y = top + 34;
   for (const tick of [0, 0.25, 0.5, 0.75, 1].filter((t) => t <= scale)) {
-    parts.push(`<line x1="${x(tick)}" y1="${y - 4}" x2="${x(tick)}" y2="${y + rows.length * (BAR + GAP)}" class="grid"/>`);
-    parts.push(`<text x="${x(tick)}" y="${y + rows.length * (BAR + GAP) + 14}" class="tick">${tick}</text>`);
+    parts.push(`<line x1="${x(tick)}" y1="${y - 4}" x2="${x(tick)}" y2="${y + rows.length * ROW}" class="grid"/>`);
+    parts.push(`<text x="${x(tick)}" y="${y + rows.length * ROW + 14}" class="tick">${tick}</text>`);
   }
   for (const row of rows) {
     const met = row.minRatio === undefined || row.ratio >= row.minRatio;
     parts.push(`<text x="${LABEL - 8}" y="${y + BAR - 5}" class="label">${escape(short(row.name))}</text>`);
     parts.push(`<rect x="${LABEL}" y="${y}" width="${Math.max(1, x(row.ratio) - LABEL)}" height="${BAR}" class="${row.minRatio === undefined ? 'plain' : met ? 'met' : 'missed'}"/>`);
     parts.push(`<text x="${x(row.ratio) + 6}" y="${y + BAR - 5}" class="value">${row.ratio.toFixed(2)} · ${Math.round(row.requestsPerSecond).toLocaleString('en-US')}/s</text>`);
-    if (row.minRatio !== undefined) parts.push(`<line x1="${x(row.minRatio)}" y1="${y - 2}" x2="${x(row.minRatio)}" y2="${y + BAR + 2}" class="target"/>`);
-    y += BAR + GAP;
+    if (Number.isFinite(row.cpuRatio)) {
+      parts.push(`<rect x="${LABEL}" y="${y + BAR + 2}" width="${Math.max(1, x(row.cpuRatio) - LABEL)}" height="${CPU_BAR}" class="cpu"/>`);
+      parts.push(`<text x="${x(row.cpuRatio) + 6}" y="${y + BAR + CPU_BAR + 1}" class="cpu-value">CPU ${row.cpuRatio.toFixed(2)} · ${row.cpuMicrosPerRequest.toFixed(1)} µs</text>`);
+    }
+    if (row.minRatio !== undefined) parts.push(`<line x1="${x(row.minRatio)}" y1="${y - 2}" x2="${x(row.minRatio)}" y2="${y + BAR + CPU_BAR + 4}" class="target"/>`);
+    y += ROW;
   }
   return { svg: parts.join('\n'), height: y - top + 24 };
 }
@@ -68,7 +75,8 @@ export function renderBenchSvg(report: BenchReport, machine: string): string {
 .value, .note { fill: #333 }
 .tick { text-anchor: middle; fill: #666; font-size: 11px }
 .grid { stroke: #ddd }
-.plain { fill: #8a9bb0 } .met { fill: #3a8f5c } .missed { fill: #c9694d }
+.plain { fill: #8a9bb0 } .met { fill: #3a8f5c } .missed { fill: #c9694d } .cpu { fill: #b9b0d6 }
+.cpu-value { fill: #555; font-size: 10px }
 .p50 { fill: #7fa7d9 } .p99 { fill: #2f5f9e }
 .target { stroke: #111; stroke-width: 2 }
 </style>
