@@ -18,7 +18,7 @@ const LEAST_USER = { name: 'least', password: 'least-Pa55', prefix: 'gh:' };
 const LEAST_RULES = [
   'on', `>${LEAST_USER.password}`, `~${LEAST_USER.prefix}*`, 'resetchannels', `&${LEAST_USER.prefix}invalidate`, '-@all',
   '+ping', '+hello', '+info', '+client|setname', '+select', '+evalsha', '+eval',
-  '+get', '+getex', '+getrange', '+set', '+getdel', '+del', '+hmget', '+hget', '+hset', '+pexpire', '+pttl', '+sadd', '+smembers', '+publish', '+subscribe',
+  '+get', '+getex', '+set', '+getdel', '+del', '+hmget', '+hget', '+hset', '+pexpire', '+pttl', '+sadd', '+smembers', '+publish', '+subscribe',
 ];
 
 let server: RedisServerHandle;
