@@ -36,6 +36,21 @@ test('tampered, truncated and garbage values unseal to undefined, never throw', 
   );
 });
 
+test('a sealed value altered where decoding would not notice (a character appended, unused bits set) does not open', () => {
+  const sealer = createSealer([k1]);
+  // Ids of 22 and 32 characters: sealed values whose length leaves 0 and 2 characters over a multiple of 4.
+  for (const id of ['a'.repeat(22), 'b'.repeat(32), 'c'.repeat(23)]) {
+    const sealed = sealer.seal(Buffer.from(id), 'session');
+    assert.equal(sealer.unseal(sealed, 'session')?.toString(), id);
+    for (const suffix of ['x', 'A', 'xy', 'AA']) assert.equal(sealer.unseal(`${sealed}${suffix}`, 'session'), undefined, `${sealed.length % 4}: ${suffix}`);
+    const last = sealed.at(-1) as string;
+    for (const other of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') {
+      if (other === last) continue;
+      assert.equal(sealer.unseal(`${sealed.slice(0, -1)}${other}`, 'session'), undefined, `last character ${last} → ${other}`);
+    }
+  }
+});
+
 test('refuses keys that are not 32 bytes', () => {
   assert.throws(() => createSealer([]));
   assert.throws(() => createSealer([Buffer.alloc(16)]));

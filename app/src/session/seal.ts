@@ -10,6 +10,20 @@ const VERSION = 1;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const OVERHEAD = 1 + IV_BYTES + TAG_BYTES;
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * True when `text` (base64url characters only) is the one text its bytes encode to. Decoding
+ * ignores a lone last character and the unused low bits of the last one, so without this check a
+ * sealed value with a character appended or its last one changed would open as the original.
+ */
+function isCanonical(text: string): boolean {
+  const rest = text.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false;
+  const last = BASE64URL.indexOf(text.charAt(text.length - 1));
+  return (last & (rest === 2 ? 15 : 3)) === 0;
+}
 
 /** Seals and unseals small values with a rotating key list. */
 export interface Sealer {
@@ -83,7 +97,7 @@ export function createSealer(initialKeys: readonly Buffer[]): Sealer {
     seal: (plaintext, purpose) => sealBytes(plaintext, purpose).toString('base64url'),
     sealBytes,
     unseal(sealed, purpose, maxLength = 8192) {
-      if (sealed.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(sealed)) return undefined;
+      if (sealed.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(sealed) || !isCanonical(sealed)) return undefined;
       return unsealBytes(Buffer.from(sealed, 'base64url'), purpose);
     },
     unsealBytes,
