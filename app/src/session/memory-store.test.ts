@@ -30,3 +30,25 @@ test('memory store holds at most maxOnceValues one-time values, dropping the old
   assert.deepEqual(kept, [997, 998, 999]);
   await store.close();
 });
+
+test('memory store reads in the same turn, and a read keeps a session used however often it is read in a row', async () => {
+  const store = createMemoryStore({ maxEntries: 2 });
+  const record = sampleRecord(Date.now());
+  await store.set('a', record, 60_000);
+  await store.set('b', record, 60_000);
+  const read = store.read?.('a', 60_000);
+  assert.ok(read !== undefined && !(read instanceof Promise), 'no promise');
+  assert.equal(read, record);
+  for (let i = 0; i < 3; i++) store.read?.('a', 60_000);
+  await store.set('c', record, 60_000);
+  assert.ok(store.read?.('a', 60_000), 'a, read last, kept');
+  assert.equal(store.read?.('b', 60_000), undefined, 'b dropped');
+  await store.set('b', record, 60_000);
+  await store.delete('b');
+  await store.set('d', record, 60_000);
+  store.read?.('a', 60_000);
+  await store.set('e', record, 60_000);
+  assert.ok(store.read?.('a', 60_000), 'a, read after d, kept');
+  assert.equal(store.read?.('d', 60_000), undefined, 'd dropped');
+  await store.close();
+});

@@ -60,24 +60,35 @@ export function createMemoryStore(options: MemoryStoreOptions): SessionStore {
     }
   };
 
-  return {
-    kind: 'memory',
-    async get(id, idleMs) {
-      const entry = sessions.get(id);
-      if (!entry) return undefined;
-      const t = now();
-      if (entry.expiresAt <= t || entry.value.expiresAt <= t) {
-        sessions.delete(id);
-        return undefined;
-      }
-      entry.expiresAt = Math.min(t + idleMs, entry.value.expiresAt);
+  // The session inserted last, when it is still there: reading it again changes no order, so the
+  // checks of one busy session (a page's requests) skip the delete and re-insert.
+  let newest: string | undefined;
+  // Synchronous: a check on the memory store waits for nothing.
+  const read = (id: string, idleMs: number): SessionRecord | undefined => {
+    const entry = sessions.get(id);
+    if (!entry) return undefined;
+    const t = now();
+    if (entry.expiresAt <= t || entry.value.expiresAt <= t) {
+      sessions.delete(id);
+      return undefined;
+    }
+    entry.expiresAt = Math.min(t + idleMs, entry.value.expiresAt);
+    if (id !== newest) {
       sessions.delete(id);
       sessions.set(id, entry);
-      return entry.value;
-    },
+      newest = id;
+    }
+    return entry.value;
+  };
+
+  return {
+    kind: 'memory',
+    get: async (id, idleMs) => read(id, idleMs),
+    read,
     async set(id, record, idleMs) {
       sessions.delete(id);
       sessions.set(id, { value: record, expiresAt: Math.min(now() + idleMs, record.expiresAt) });
+      newest = id;
       evictBeyond(sessions, options.maxEntries);
     },
     async delete(id) {

@@ -19,6 +19,10 @@ export type ResolvedSession =
   | { readonly state: 'active'; readonly id: string; readonly record: SessionRecord }
   | { readonly state: 'missing' | 'invalid' | 'expired' };
 
+const MISSING: ResolvedSession = Object.freeze({ state: 'missing' });
+const INVALID: ResolvedSession = Object.freeze({ state: 'invalid' });
+const EXPIRED: ResolvedSession = Object.freeze({ state: 'expired' });
+
 /** Session operations for the routes. */
 export interface Sessions {
   /** The session cookie's name as sent. */
@@ -35,6 +39,8 @@ export interface Sessions {
   ): Promise<{ id: string; setCookie: string }>;
   /** Resolves the session cookie(s) of a request; one store read at most per cookie. */
   resolve(cookieHeader: string | undefined): Promise<ResolvedSession>;
+  /** resolve(), answered synchronously when the store reads synchronously (the check's hot path). */
+  resolveNow(cookieHeader: string | undefined): ResolvedSession | Promise<ResolvedSession>;
   /** Ends a session on the server. */
   end(id: string): Promise<void>;
   /**
@@ -65,6 +71,22 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
     }
     return id;
   };
+  // Each cookie value in turn until one names a live session; a promise only for a store that waits.
+  const resolveFrom = (values: readonly string[], from: number, sawValid: boolean): ResolvedSession | Promise<ResolvedSession> => {
+    for (let i = from; i < values.length; i++) {
+      const id = idOf(values[i] as string);
+      if (id === undefined) continue;
+      const record = store.read ? store.read(id, session.idleTimeoutMs) : store.get(id, session.idleTimeoutMs);
+      return record instanceof Promise ? record.then((read) => settle(values, i, id, read)) : settle(values, i, id, record);
+    }
+    return sawValid ? EXPIRED : INVALID;
+  };
+  const settle = (values: readonly string[], at: number, id: string, record: SessionRecord | undefined): ResolvedSession | Promise<ResolvedSession> =>
+    record && record.expiresAt > now() ? { state: 'active', id, record } : resolveFrom(values, at + 1, true);
+  const resolveNow = (cookieHeader: string | undefined): ResolvedSession | Promise<ResolvedSession> => {
+    const values = readCookies(cookieHeader, cookie.name);
+    return values.length === 0 ? MISSING : resolveFrom(values, 0, false);
+  };
   return {
     cookieName: cookie.name,
     clearSetCookie: clearCookie(cookie.name, cookieOptions),
@@ -93,18 +115,9 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
       return { id, setCookie };
     },
     async resolve(cookieHeader) {
-      const values = readCookies(cookieHeader, cookie.name);
-      if (values.length === 0) return { state: 'missing' };
-      let sawValid = false;
-      for (const value of values) {
-        const id = idOf(value);
-        if (id === undefined) continue;
-        sawValid = true;
-        const record = await store.get(id, session.idleTimeoutMs);
-        if (record && record.expiresAt > now()) return { state: 'active', id, record };
-      }
-      return { state: sawValid ? 'expired' : 'invalid' };
+      return resolveNow(cookieHeader);
     },
+    resolveNow,
     async end(id) {
       await store.delete(id);
     },

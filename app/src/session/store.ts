@@ -21,6 +21,11 @@ export interface SessionStore {
    * @returns the record, or undefined when missing or expired
    */
   get(id: string, idleMs: number): Promise<SessionRecord | undefined>;
+  /**
+   * get(), answered synchronously when no I/O is needed (the memory store), so a check on such a
+   * store waits for nothing; stores without it are read through get.
+   */
+  read?(id: string, idleMs: number): SessionRecord | undefined | Promise<SessionRecord | undefined>;
   /** Writes a session that expires after `idleMs` unless read again. */
   set(id: string, record: SessionRecord, idleMs: number): Promise<void>;
   /** Removes a session; removing a missing one is not an error. */
