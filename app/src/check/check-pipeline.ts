@@ -7,22 +7,28 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { createAssertionStamper } from '../assertion/assertion-stamper.ts';
-import { createBackendAnswerer, type BackendKind } from '../backends/answer-backend.ts';
+import { createBackendAnswerer, type BackendAnswer, type BackendKind } from '../backends/answer-backend.ts';
 import type { AppDeps } from '../deps.ts';
 import { isHeaderSafe } from '../identity/headers/build-headers.ts';
-import { decide, needsRequestFacts, NO_FACTS } from '../policy/decide.ts';
+import type { Decision } from '../policy/decide.ts';
 import { PolicyQueryError } from '../policy/query-policy.ts';
 import type { RequestFacts } from '../policy/named/request-facts.ts';
-import { REASONS } from '../policy/reasons.ts';
+import { REASONS, type Reason } from '../policy/reasons.ts';
+import { createRememberedDecisions } from '../policy/remembered-decisions.ts';
 import { configuredBackends, createRoutePolicyCache, type RoutePolicy } from '../policy/route-policy-cache.ts';
 import type { SessionRecord } from '../session/session-record.ts';
+import type { IdentityView } from '../identity/identity-view.ts';
+import type { Identified } from '../sources/identified.ts';
 import { createIdentitySources, orderSources } from '../sources/ordered-sources.ts';
-import { createKubernetesAccessCheck } from '../sources/serviceaccount/kubernetes-access.ts';
+import { createKubernetesAccessCheck, type AccessAnswer } from '../sources/serviceaccount/kubernetes-access.ts';
 import { withSourceHeader } from './source-header.ts';
 import type { CheckOutcome, CheckRequest } from './check-outcome.ts';
 
 /** Runs the check; synchronous when nothing needs I/O (a cached session, no backend call). */
 export type CheckPipeline = (req: IncomingMessage, request: CheckRequest) => CheckOutcome | Promise<CheckOutcome>;
+
+type Outcome = CheckOutcome | Promise<CheckOutcome>;
+type SignedIn = Extract<Identified, { state: 'identified' }>;
 
 /** Creates the pipeline once per process; everything per-config is prepared here. */
 export function createCheckPipeline(deps: AppDeps): CheckPipeline {
@@ -30,6 +36,7 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
   const available = configuredBackends(deps.backends);
   const parsePolicy = createRoutePolicyCache(() => deps.identity.current().policies, { backends: available, sources: config.identitySources });
   const identify = orderSources(createIdentitySources(deps));
+  const decideFor = createRememberedDecisions();
   const answerBackend = createBackendAnswerer(deps.backends, deps.now);
   const kubernetesAccess = createKubernetesAccessCheck(deps);
   const authorizationSource = config.upstreamHeaders.authorization;
@@ -48,7 +55,75 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
     return headers;
   };
 
-  return async (req, request) => {
+  // The steps after an allowing decision, each taking the answer of the one before it. A step's
+  // continuation is made only when that step waits for I/O: the common check allocates none.
+  const allowed = (req: IncomingMessage, request: CheckRequest, route: RoutePolicy, who: SignedIn, view: IdentityView, decision: Decision): Outcome => {
+    // A named policy's kubernetes_access: the cluster's SubjectAccessReview, asked last.
+    const access = kubernetesAccess(route.query.policy, who.identity);
+    if (access === undefined) return withBackend(req, request, route, who, view, decision.reasons);
+    if (access instanceof Promise) return access.then((answer) => accessAnswered(req, request, route, who, view, decision, answer));
+    return accessAnswered(req, request, route, who, view, decision, access);
+  };
+
+  const accessAnswered = (req: IncomingMessage, request: CheckRequest, route: RoutePolicy, who: SignedIn, view: IdentityView, decision: Decision, answer: AccessAnswer | undefined): Outcome => {
+    const user = who.identity.user;
+    if (answer?.state === 'failed') return { kind: 'error', status: answer.status, user, reasons: [answer.reason], err: answer.err };
+    if (answer?.state === 'denied') return { kind: 'deny', status: 403, user, reasons: [answer.reason], route };
+    return withBackend(req, request, route, who, view, answer ? [...decision.reasons, answer.reason] : decision.reasons);
+  };
+
+  const withBackend = (req: IncomingMessage, request: CheckRequest, route: RoutePolicy, who: SignedIn, view: IdentityView, reasons: readonly Reason[]): Outcome => {
+    const backend = route.backend ?? config.backend.default;
+    const extra = answerBackend(backend, who.identity, view, who.record);
+    if (extra instanceof Promise) return extra.then((answer) => backendAnswered(req, request, route, who, view, reasons, backend, answer));
+    return backendAnswered(req, request, route, who, view, reasons, backend, extra);
+  };
+
+  const backendAnswered = (req: IncomingMessage, request: CheckRequest, route: RoutePolicy, who: SignedIn, view: IdentityView, reasons: readonly Reason[], backend: BackendKind, answer: BackendAnswer): Outcome => {
+    const user = who.identity.user;
+    if (!answer.ok) {
+      if (answer.status === 403) {
+        logger.warn({ user, backend, reason: answer.detail }, 'backend refused the user');
+        return { kind: 'deny', status: 403, user, reasons: [answer.reason], route: undefined };
+      }
+      return { kind: 'error', status: answer.status, user, reasons: [answer.reason], err: new Error(answer.detail) };
+    }
+    const identityHeaders = withSourceHeader(view.headers, who.source);
+    if (stamp === undefined) return allow(who, reasons, backend, answer.headers, identityHeaders);
+    const stamped = stamp(identityHeaders, { identity: who.identity, roles: view.roles }, route.assertionAudience, req, request);
+    if (stamped instanceof Promise) return stamped.then((headers) => allow(who, reasons, backend, answer.headers, headers));
+    return allow(who, reasons, backend, answer.headers, stamped);
+  };
+
+  /** The allow: the identity headers as they are (the same array for every check of a session) unless tokens or a backend add to them. */
+  const allow = (who: SignedIn, reasons: readonly Reason[], backend: BackendKind, backendHeaders: readonly string[], identityHeaders: readonly string[]): CheckOutcome => {
+    const { record } = who;
+    const tokens = record !== undefined && sendsTokens ? tokenHeaders(record, backend) : undefined;
+    const headers = tokens !== undefined || backendHeaders.length > 0 ? [...identityHeaders, ...(tokens ?? []), ...backendHeaders] : identityHeaders;
+    return { kind: 'allow', status: 200, user: who.identity.user, reasons, headers };
+  };
+
+  /** Who is asking decides the rest: once signed in, every outcome is allow, deny or error, never one that loops through sign-in. */
+  const judged = (req: IncomingMessage, request: CheckRequest, route: RoutePolicy, facts: () => RequestFacts, who: Identified): Outcome => {
+    if (who.state === 'limited') {
+      return { kind: 'limited', status: 429, reasons: [who.reason], retryAfterSeconds: Math.max(1, Math.ceil(who.retryAfterMs / 1000)) };
+    }
+    if (who.state === 'failed') return { kind: 'error', status: who.status, user: undefined, reasons: [who.reason], err: who.err };
+    if (who.state === 'unauthenticated') return { kind: 'unauthenticated', status: 401, reasons: [who.reason], route };
+    const user = who.identity.user;
+    const view = viewOf(who.identity);
+    if (view.headerProblem !== undefined) {
+      logger.warn({ user, claim: view.headerProblem }, 'claim holds a control character; denying');
+      return { kind: 'deny', status: 403, user, reasons: [REASONS.claimControlCharacter], route: undefined };
+    }
+    const decision = decideFor(route.query, view.subject, facts);
+    if (!decision.allow) return { kind: 'deny', status: 403, user, reasons: decision.reasons, route };
+    return allowed(req, request, route, who, view, decision);
+  };
+
+  // Synchronous unless a step waits for I/O: a remembered session or token is answered in the same
+  // turn, without a promise per check.
+  return (req, request) => {
     let route: RoutePolicy;
     try {
       route = parsePolicy(request.routeQuery);
@@ -60,49 +135,7 @@ export function createCheckPipeline(deps: AppDeps): CheckPipeline {
     // The facts are read once, whether a password source (the client address) or a policy asks.
     let facts: RequestFacts | undefined;
     const factsOnce = (): RequestFacts => (facts ??= request.facts());
-    let who = identify(req, route.sources, { facts: factsOnce });
-    if (who instanceof Promise) who = await who;
-    if (who.state === 'limited') {
-      return { kind: 'limited', status: 429, reasons: [who.reason], retryAfterSeconds: Math.max(1, Math.ceil(who.retryAfterMs / 1000)) };
-    }
-    if (who.state === 'failed') return { kind: 'error', status: who.status, user: undefined, reasons: [who.reason], err: who.err };
-    if (who.state === 'unauthenticated') return { kind: 'unauthenticated', status: 401, reasons: [who.reason], route };
-    const { identity, record } = who;
-    const user = identity.user;
-    // Signed in from here on: every outcome is allow, deny or error, never one that loops through sign-in.
-    const view = viewOf(identity);
-    if (view.headerProblem !== undefined) {
-      logger.warn({ user, claim: view.headerProblem }, 'claim holds a control character; denying');
-      return { kind: 'deny', status: 403, user, reasons: [REASONS.claimControlCharacter], route: undefined };
-    }
-    const { query } = route;
-    const decision = decide(query, view.subject, needsRequestFacts(query) ? factsOnce() : NO_FACTS);
-    if (!decision.allow) return { kind: 'deny', status: 403, user, reasons: decision.reasons, route };
-    // A named policy's kubernetes_access: the cluster's SubjectAccessReview, asked last.
-    let access = kubernetesAccess(query.policy, identity);
-    if (access instanceof Promise) access = await access;
-    if (access?.state === 'failed') return { kind: 'error', status: access.status, user, reasons: [access.reason], err: access.err };
-    if (access?.state === 'denied') return { kind: 'deny', status: 403, user, reasons: [access.reason], route };
-    const backend = route.backend ?? config.backend.default;
-    let extra = answerBackend(backend, identity, view, record);
-    if (extra instanceof Promise) extra = await extra;
-    if (!extra.ok) {
-      if (extra.status === 403) {
-        logger.warn({ user, backend, reason: extra.detail }, 'backend refused the user');
-        return { kind: 'deny', status: 403, user, reasons: [extra.reason], route: undefined };
-      }
-      return { kind: 'error', status: extra.status, user, reasons: [extra.reason], err: new Error(extra.detail) };
-    }
-    const withTokens = record !== undefined && sendsTokens;
-    let identityHeaders = withSourceHeader(view.headers, who.source);
-    if (stamp !== undefined) {
-      const stamped = stamp(identityHeaders, { identity, roles: view.roles }, route.assertionAudience, req, request);
-      identityHeaders = stamped instanceof Promise ? await stamped : stamped;
-    }
-    const headers =
-      withTokens || extra.headers.length > 0
-        ? [...identityHeaders, ...(withTokens ? tokenHeaders(record, backend) : []), ...extra.headers]
-        : identityHeaders;
-    return { kind: 'allow', status: 200, user, reasons: access ? [...decision.reasons, access.reason] : decision.reasons, headers };
+    const who = identify(req, route.sources, { facts: factsOnce });
+    return who instanceof Promise ? who.then((w) => judged(req, request, route, factsOnce, w)) : judged(req, request, route, factsOnce, who);
   };
 }
