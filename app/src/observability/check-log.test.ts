@@ -53,3 +53,23 @@ test('writes nothing above info', () => {
   log.flush();
   assert.equal(lines.length, 0);
 });
+
+test('lines stay exact for more distinct users and reason lists than it remembers, and for each request id', () => {
+  const lines: string[] = [];
+  const log = createCheckLog({ write: (l) => lines.push(l) }, 'info');
+  const sent: Array<{ requestId: string; user: string; reasons: string[] }> = [];
+  for (let i = 0; i < 5000; i++) {
+    const entry = { requestId: i % 3 === 0 ? `id "${i}"\n` : `abc-${i}`, user: `user-${i % 4500}`, reasons: i % 2 === 0 ? [`r-${i % 4200}`] : ['a', `b-${i}`] };
+    sent.push(entry);
+    log({ ...entry, status: 200, result: 'allow', ms: i / 1000 });
+  }
+  log.flush();
+  const parsed = lines.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(parsed.length, sent.length);
+  parsed.forEach((line, i) => {
+    assert.equal(line.requestId, sent[i]?.requestId);
+    assert.equal(line.user, sent[i]?.user);
+    assert.deepEqual(line.reasons, sent[i]?.reasons);
+    assert.equal(line.ms, i / 1000);
+  });
+});

@@ -26,12 +26,30 @@ const WRITES_INFO: ReadonlySet<LogLevel> = new Set<LogLevel>(['info', 'debug', '
 const FLUSH_AFTER_MS = 100;
 /** Pending characters that trigger a write at once. */
 const FLUSH_AT_CHARS = 64 * 1024;
+/** Distinct users and reason lists whose JSON text is remembered; the memory starts over beyond. */
+const REMEMBERED_TEXTS = 4096;
+/** Text that is its own JSON string body: request ids as requestIdOf makes or accepts them. */
+const PLAIN = /^[A-Za-z0-9._:-]{0,128}$/;
 
 /** Writes check lines in batches: at most every 100 ms, or as soon as 64 KiB are pending. */
 export interface CheckLog {
   (line: CheckLine): void;
   /** Writes pending lines now (at shutdown). */
   flush(): void;
+}
+
+/** JSON texts of recurring values, bounded: a user or a reason list is encoded once, not per check. */
+function rememberedJson<K>(): (key: K, text: () => string) => string {
+  let texts = new Map<K, string>();
+  return (key, text) => {
+    let known = texts.get(key);
+    if (known === undefined) {
+      if (texts.size >= REMEMBERED_TEXTS) texts = new Map();
+      known = text();
+      texts.set(key, known);
+    }
+    return known;
+  };
 }
 
 /**
@@ -41,33 +59,37 @@ export interface CheckLog {
 export function createCheckLog(sink: LineSink, level: LogLevel): CheckLog {
   if (!WRITES_INFO.has(level)) return Object.assign(() => {}, { flush() {} });
   // Each write to the log is a hand-off to the I/O thread pool; one per batch keeps that off the hot path.
-  let pending: string[] = [];
-  let pendingChars = 0;
+  let pending = '';
   let timer: NodeJS.Timeout | undefined;
   const flush = (): void => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (pending.length === 0) return;
-    const batch = pending.join('');
-    pending = [];
-    pendingChars = 0;
+    const batch = pending;
+    pending = '';
     sink.write(batch);
   };
-  // ISO time cached per millisecond: under load many lines share one.
+  // The line up to the request id, rebuilt once per millisecond: under load many lines share one.
   let lastMs = 0;
-  let lastIso = '';
+  let head = '';
+  const userField = rememberedJson<string>();
+  // Nearly every check has one reason, from a closed set: its list is encoded once.
+  const oneReason = rememberedJson<string>();
+  const reasonsText = (reasons: readonly string[]): string => {
+    const [first] = reasons;
+    return reasons.length === 1 && first !== undefined ? oneReason(first, () => JSON.stringify(reasons)) : JSON.stringify(reasons);
+  };
   const write = (line: CheckLine): void => {
     const now = Date.now();
     if (now !== lastMs) {
       lastMs = now;
-      lastIso = new Date(now).toISOString();
+      head = `{"level":"info","time":"${new Date(now).toISOString()}","service":"gatehouse","msg":"auth check","requestId":`;
     }
-    const user = line.user === undefined ? '' : `,"user":${JSON.stringify(line.user)}`;
-    const text =
-      `{"level":"info","time":"${lastIso}","service":"gatehouse","msg":"auth check","requestId":${JSON.stringify(line.requestId)},"status":${line.status},"result":"${line.result}","reasons":${JSON.stringify(line.reasons)}${user},"ms":${line.ms}}\n`;
-    pending.push(text);
-    pendingChars += text.length;
-    if (pendingChars >= FLUSH_AT_CHARS) flush();
+    const { requestId, user, reasons } = line;
+    const id = PLAIN.test(requestId) ? `"${requestId}"` : JSON.stringify(requestId);
+    const who = user === undefined ? '' : userField(user, () => `,"user":${JSON.stringify(user)}`);
+    pending += `${head}${id},"status":${line.status},"result":"${line.result}","reasons":${reasonsText(reasons)}${who},"ms":${line.ms}}\n`;
+    if (pending.length >= FLUSH_AT_CHARS) flush();
     else if (timer === undefined) {
       timer = setTimeout(flush, FLUSH_AFTER_MS);
       timer.unref();

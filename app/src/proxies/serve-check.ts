@@ -26,7 +26,7 @@ export function serveCheck(
     const status = adapter.answer(outcome, request, req, res);
     const err = outcome.kind === 'error' ? outcome.err : undefined;
     const user = outcome.kind === 'unauthenticated' || outcome.kind === 'limited' ? undefined : outcome.user;
-    record(req, { started, status, result: outcome.kind, reasons: outcome.reasons, user, err });
+    record(req, started, status, outcome.kind, outcome.reasons, user, err);
   };
 
   const crashed = (res: ServerResponse, err: unknown): void => {
@@ -41,9 +41,10 @@ export function serveCheck(
       const request = adapter.read(req);
       if (isRefusal(request)) {
         const status = adapter.refuse(request, res);
-        record(req, { started, status, result: 'error', reasons: [request.reason], user: undefined, err: new Error(request.detail) });
+        record(req, started, status, 'error', [request.reason], undefined, new Error(request.detail));
         return;
       }
+      // Most checks are decided in this turn (a remembered session or token): answered at once.
       const outcome = pipeline(req, request);
       if (outcome instanceof Promise) outcome.then((o) => finish(req, res, request, started, o)).catch((err: unknown) => crashed(res, err));
       else finish(req, res, request, started, outcome);
