@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { lastForwardedFor, MAX_URI, readHost, readMethod, readScheme, readUri, single } from './forwarded-values.ts';
+import { lastForwardedFor, MAX_URI, readHost, readMethod, readScheme, readUri, rememberingReader, single } from './forwarded-values.ts';
 
 test('single: one value, none, or a problem for a repeated header, as Node parses them', async () => {
   const server = createServer((req, res) => res.end(JSON.stringify(single(req, 'x-forwarded-host'))));
@@ -23,6 +23,10 @@ test('single: one value, none, or a problem for a repeated header, as Node parse
     assert.deepEqual(await read([]), { ok: true });
     assert.deepEqual(await read(['x-forwarded-host', 'a', 'X-Forwarded-Host', 'b']), { ok: false, problem: 'x-forwarded-host is repeated' });
     assert.deepEqual(await read(['X-Forwarded-Host', '']), { ok: true, value: '' });
+    assert.deepEqual(await read(['X-Forwarded-Host', '', 'X-Forwarded-Host', '']), { ok: false, problem: 'x-forwarded-host is repeated' });
+    // A comma inside one value is not a repetition.
+    assert.deepEqual(await read(['X-Forwarded-Host', 'a,b']), { ok: true, value: 'a,b' });
+    assert.deepEqual(await read(['X-Forwarded-Host', 'a, b', 'x-forwarded-host', 'c']), { ok: false, problem: 'x-forwarded-host is repeated' });
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -64,4 +68,24 @@ test('lastForwardedFor: the entry the trusted proxy appended, trimmed', () => {
   assert.equal(lastForwardedFor(undefined), undefined);
   // Malformed is passed on: the request facts name it.
   assert.equal(lastForwardedFor('a, not-an-ip'), 'not-an-ip');
+});
+
+test('rememberingReader: the same answers as the reader, problems never remembered', () => {
+  let calls = 0;
+  const counted = (value: string | undefined, name: string) => {
+    calls += 1;
+    return readHost(value, name);
+  };
+  const host = rememberingReader(counted, 2);
+  assert.deepEqual(host('a.example', 'x-forwarded-host'), { ok: true, value: 'a.example' });
+  assert.deepEqual(host('a.example', 'x-forwarded-host'), { ok: true, value: 'a.example' });
+  assert.equal(calls, 1, 'a valid value is matched once');
+  for (let i = 0; i < 2; i++) assert.deepEqual(host('a b', 'host'), { ok: false, problem: 'host is not a host name' });
+  assert.deepEqual(host('a b', 'x-forwarded-host'), { ok: false, problem: 'x-forwarded-host is not a host name' }, 'each problem names its own header');
+  assert.equal(calls, 4);
+  host('b.example', 'h');
+  host('c.example', 'h');
+  host('c.example', 'h');
+  assert.equal(calls, 7, 'beyond its size a value is matched every time');
+  assert.deepEqual(host(undefined, 'h'), { ok: false, problem: 'h is missing' });
 });

@@ -20,10 +20,21 @@ const URI = /^\/[\x21-\x7e]*$/;
 const ok = <T>(value: T): Read<T> => ({ ok: true, value });
 const bad = <T>(problem: string): Read<T> => ({ ok: false, problem });
 
-/** The one value of a header; a repeated header leaves no single value to trust. */
+const NOT_SENT: Read<undefined> = Object.freeze({ ok: true, value: undefined });
+
+/**
+ * The one value of a header; a repeated header leaves no single value to trust. For `x-` headers
+ * Node joins repeated values with ", ", so a value without a comma was sent once and is taken from
+ * the headers already parsed; only one with a comma is looked up among the distinct values.
+ */
 export function single(req: IncomingMessage, name: string): Read<string | undefined> {
+  if (name.startsWith('x-')) {
+    const joined = req.headers[name];
+    if (joined === undefined) return NOT_SENT;
+    if (typeof joined === 'string' && !joined.includes(',')) return { ok: true, value: joined };
+  }
   const values = req.headersDistinct[name];
-  if (values === undefined) return ok(undefined);
+  if (values === undefined) return NOT_SENT;
   if (values.length !== 1) return bad(`${name} is repeated`);
   return ok(values[0]);
 }
@@ -67,4 +78,20 @@ export function lastForwardedFor(value: string | undefined): string | undefined 
   if (value === undefined) return undefined;
   const last = value.slice(value.lastIndexOf(',') + 1).trim();
   return last === '' ? undefined : last;
+}
+
+/**
+ * `read`, remembering up to `size` values it found valid: the values a proxy describes requests
+ * with (methods, hosts) are few, so most checks skip the pattern match. A problem is never
+ * remembered, as it names the header it came from.
+ */
+export function rememberingReader<T extends string>(read: (value: string | undefined, name: string) => Read<T>, size: number): (value: string | undefined, name: string) => Read<T> {
+  const valid = new Map<string, Read<T>>();
+  return (value, name) => {
+    const known = value === undefined ? undefined : valid.get(value);
+    if (known !== undefined) return known;
+    const result = read(value, name);
+    if (result.ok && value !== undefined && valid.size < size) valid.set(value, Object.freeze(result));
+    return result;
+  };
 }

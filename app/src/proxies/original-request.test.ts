@@ -29,8 +29,19 @@ test('wantsPage: Accept names an HTML type above q=0, not an XHR, Sec-Fetch-Mode
     { accept: BROWSER, 'sec-fetch-mode': 'Navigate' },
     { accept: `${'x/y,'.repeat(600)}text/html` },
   ];
-  for (const headers of yes) assert.equal(wantsPage(headers), true, JSON.stringify(headers));
-  for (const headers of no) assert.equal(wantsPage(headers), false, JSON.stringify(headers).slice(0, 120));
+  // Twice: the second time the Accept answers are remembered ones.
+  for (let round = 0; round < 2; round++) {
+    for (const headers of yes) assert.equal(wantsPage(headers), true, JSON.stringify(headers));
+    for (const headers of no) assert.equal(wantsPage(headers), false, JSON.stringify(headers).slice(0, 120));
+  }
+});
+
+test('wantsPage: right for more distinct Accept values than it remembers', () => {
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < 600; i++) {
+      assert.equal(wantsPage({ accept: `application/x-${i}, text/html;q=${i % 2}` }), i % 2 === 1);
+    }
+  }
 });
 
 const request = (over: Partial<OriginalRequest>): OriginalRequest => ({

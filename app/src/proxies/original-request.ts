@@ -45,6 +45,22 @@ function acceptsHtml(accept: string): boolean {
   return false;
 }
 
+/** Distinct Accept values whose answer is remembered: each browser and client sends the same one every time. */
+const REMEMBERED_ACCEPTS = 256;
+const acceptAnswers = new Map<string, boolean>();
+
+/** acceptsHtml, looked up for an Accept value seen before. */
+function acceptsHtmlRemembered(accept: string): boolean {
+  if (accept.length > MAX_ACCEPT) return false;
+  let answer = acceptAnswers.get(accept);
+  if (answer === undefined) {
+    answer = acceptsHtml(accept);
+    if (acceptAnswers.size >= REMEMBERED_ACCEPTS) acceptAnswers.clear();
+    acceptAnswers.set(accept, answer);
+  }
+  return answer;
+}
+
 /**
  * Whether the client asks for a page: `Accept` names text/html (browsers always do for a
  * navigation; `*\/*` alone is what scripts and API clients send), it is not an XHR, and
@@ -52,7 +68,7 @@ function acceptsHtml(accept: string): boolean {
  */
 export function wantsPage(headers: IncomingHttpHeaders): boolean {
   const accept = headers.accept;
-  if (typeof accept !== 'string' || !acceptsHtml(accept)) return false;
+  if (typeof accept !== 'string' || !acceptsHtmlRemembered(accept)) return false;
   const requestedWith = headers['x-requested-with'];
   if (typeof requestedWith === 'string' && requestedWith.toLowerCase() === 'xmlhttprequest') return false;
   const mode = headers['sec-fetch-mode'];

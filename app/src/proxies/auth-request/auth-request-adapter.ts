@@ -41,6 +41,17 @@ export const AUTH_ROUTE_PREFIX = '/oauth2/auth-route/';
  */
 const EMPTY_BODY = ['Content-Length', '0'] as const;
 
+/** The list with EMPTY_BODY appended, made once per list: an allow's list is the same array for every check of a session. */
+const withEmptyBody = new WeakMap<readonly string[], string[]>();
+function answerHeaders(headers: readonly string[]): string[] {
+  let answer = withEmptyBody.get(headers);
+  if (answer === undefined) {
+    answer = Object.freeze([...headers, ...EMPTY_BODY]) as string[];
+    withEmptyBody.set(headers, answer);
+  }
+  return answer;
+}
+
 /** The route query: after "?" on /oauth2/auth, or the segment after the path form's prefix. */
 function routeQueryOf(url: string): string {
   if (url.startsWith(AUTH_ROUTE_PREFIX)) {
@@ -109,7 +120,7 @@ export function createAuthRequestAdapter(deps: Pick<AppDeps, 'config'>): ProxyAd
             : outcome.kind === 'deny'
               ? deniedHeaders(outcome)
               : NO_STORE;
-      res.writeHead(outcome.status, [...headers, ...EMPTY_BODY]);
+      res.writeHead(outcome.status, outcome.kind === 'allow' ? answerHeaders(headers) : [...headers, ...EMPTY_BODY]);
       res.end();
       return outcome.status;
     },
