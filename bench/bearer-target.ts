@@ -61,8 +61,9 @@ export async function bearerTarget(name: string, minRatio: number, serverCore: n
     const headers = { authorization: `Bearer ${token}` };
     let status = 0;
     // The key set is fetched at start-up; the first check may come before it has arrived.
+    // On a busy machine the first check may wait for it long enough to time out: try again then too.
     for (let i = 0; i < 100 && status !== 200; i++) {
-      status = (await httpRequest(url, { headers })).status;
+      status = await httpRequest(url, { headers }).then((r) => r.status, () => 0);
       if (status !== 200) await sleep(50);
     }
     if (status !== 200) throw new Error(`${name}: the token does not pass the check: ${status}`);
