@@ -14,6 +14,7 @@ import { createRedisGuard, type ObserveOperation, type RedisGuard } from './redi
 import { createInvalidationChannel } from './redis-invalidation.ts';
 import { compactLayout, type SessionLayout } from './redis-compact-layout.ts';
 import { hashLayout } from './redis-hash-layout.ts';
+import { createLocalCopies } from './redis-local-copies.ts';
 import { defineStoreScripts } from './redis-scripts.ts';
 import type { Sealer } from './seal.ts';
 import { isLegacySessionId } from './session-id.ts';
@@ -32,7 +33,7 @@ export interface RedisStoreOptions {
 
 /** Redis wants whole milliseconds, and at least one: zero or less would delete or be refused. */
 const ms = (value: number): number => Math.max(1, Math.ceil(value));
-const MAX_DECODED = 10_000;
+const MAX_LOCAL_COPIES = 10_000;
 
 /**
  * Creates a Redis store; it connects in the background and reconnects by itself.
@@ -54,29 +55,22 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
   const hash = hashLayout(client, scripts, sealer, prefix);
   // Both layouts decode to records; what differs (the raw value) never leaves the layout.
   const layoutOf = (id: string): SessionLayout<unknown> => (isLegacySessionId(id) ? (hash as SessionLayout<unknown>) : (compact as SessionLayout<unknown>));
-  // The last version of each session this replica decoded, by its tag: an unchanged session then
-  // costs a one-character reply instead of fetching, decrypting and parsing the record on every
-  // check. Entries are ignored once the keys rotate.
-  const decoded = new Map<string, { tag: string; record: SessionRecord; generation: number; checkedAt: number }>();
+  // The last version of sessions this replica decoded (redis-local-copies.ts).
+  const copies = createLocalCopies(MAX_LOCAL_COPIES, () => sealer.generation());
   const invalidation = createInvalidationChannel(
     client,
     `${prefix}invalidate`,
-    (id) => decoded.delete(id),
-    () => decoded.clear(),
+    (id) => copies.forget(id),
+    () => copies.clear(),
   );
   // Set and delete tell the other replicas; a failed announcement cannot be allowed to leave a
   // stale copy anywhere, so the operation itself fails and the caller answers 5xx.
   const announce = (id: string): Promise<unknown> => guard.run('publish', () => invalidation.publish(id));
-  const current = (id: string) => {
-    const hit = decoded.get(id);
-    return hit && hit.generation === sealer.generation() ? hit : undefined;
-  };
   const decode = (id: string, layout: SessionLayout<unknown>, key: string, raw: unknown): SessionRecord | undefined => {
     // Sealed with a key that has since been rotated away, or not by us: as good as missing.
     const opened = layout.decode(key, raw);
     if (opened === undefined) return undefined;
-    if (decoded.size >= MAX_DECODED) decoded.clear();
-    decoded.set(id, { tag: opened.tag, record: opened.record, generation: sealer.generation(), checkedAt: performance.now() });
+    copies.offer(id, opened.tag, opened.record);
     return opened.record;
   };
 
@@ -85,7 +79,7 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
     async get(id, idleMs) {
       const layout = layoutOf(id);
       const key = layout.key(id);
-      const known = current(id);
+      const known = copies.get(id);
       // A local copy answers without a round trip for localTtlMs, then is checked against Redis again
       // (which also slides the idle expiry there). Changes made anywhere arrive sooner, by pub/sub.
       if (known && invalidation.live() && performance.now() - known.checkedAt < redis.localTtlMs) {
@@ -97,20 +91,20 @@ export function createRedisStore(redis: RedisConfig, sealer: Sealer, options: Re
         known.checkedAt = performance.now();
         return known.record;
       }
-      decoded.delete(id);
+      copies.forget(id);
       return undefined;
     },
     async set(id, record, idleMs) {
       const layout = layoutOf(id);
       const key = layout.key(id);
       const ttl = Math.floor(Math.min(idleMs, record.expiresAt - now()));
-      decoded.delete(id);
+      copies.forget(id);
       // Already past its absolute expiry: nothing to keep, and what was there goes.
       await guard.run('set', () => (ttl < 1 ? client.del(key) : layout.write(key, record, ttl)));
       await announce(id);
     },
     async delete(id) {
-      decoded.delete(id);
+      copies.forget(id);
       await guard.run('delete', () => client.del(layoutOf(id).key(id)));
       await announce(id);
     },
