@@ -26,6 +26,7 @@ import { watchKeyFile } from '../session/key-file-watcher.ts';
 import { openCookieSecret } from '../session/cookie-secret/open-cookie-secret.ts';
 import { createSealer } from '../session/seal.ts';
 import { createSessions } from '../session/sessions.ts';
+import { keepsAccessToken } from '../session/kept-tokens.ts';
 import { createTokenRefresher } from '../session/token-refresher.ts';
 import { createAttemptLimiter } from '../sources/basic/create-attempt-limiter.ts';
 import { listen } from './listen.ts';
@@ -100,6 +101,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger,
     now,
     refreshBeforeExpiryMs: config.session.refreshBeforeExpiryMs,
+    keepsAccessToken: keepsAccessToken(config),
     idleTimeoutMs: config.session.idleTimeoutMs,
     onOutcome: (outcome) => metrics.refreshes.inc({ outcome }),
     async onSessionEnded(id, record) {

@@ -7,6 +7,7 @@ import type { Config } from '../config/config.ts';
 import { readCookies, serializeCookie, clearCookie } from '../http/cookies.ts';
 import type { Sealer } from './seal.ts';
 import { createSealedIdCache } from './sealed-id-cache.ts';
+import { keepsAccessToken, keptTokens } from './kept-tokens.ts';
 import { newSessionId } from './session-id.ts';
 import { providerSessionIndex, subjectIndex } from './session-indexes.ts';
 import type { Identity, SessionRecord, SessionTokens } from './session-record.ts';
@@ -55,6 +56,7 @@ export interface Sessions {
 /** Creates the session operations over a store. */
 export function createSessions(config: Config, store: SessionStore, sealer: Sealer, now: () => number = Date.now): Sessions {
   const { cookie, session } = config;
+  const keepAccessToken = keepsAccessToken(config);
   const cookieOptions = { domain: cookie.domain, secure: cookie.secure };
   const opened = createSealedIdCache(Math.min(session.maxEntries, 50_000));
   let openedGeneration = sealer.generation();
@@ -100,7 +102,8 @@ export function createSessions(config: Config, store: SessionStore, sealer: Seal
         expiresAt: createdAt + session.maxLifetimeMs,
         sid,
         identity,
-        tokens,
+        // Only the tokens something reads later (kept-tokens.ts); the realm's backend reads its access token.
+        tokens: keptTokens(tokens, keepAccessToken || elasticsearchRealm !== undefined),
         ...(elasticsearchRealm !== undefined && { elasticsearchRealm }),
       };
       await store.set(id, record, session.idleTimeoutMs);

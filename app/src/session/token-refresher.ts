@@ -30,6 +30,11 @@ export interface RefresherOptions {
   readonly now: () => number;
   readonly onOutcome: (outcome: RefreshOutcome) => void;
   readonly onSessionEnded: (id: string, record: SessionRecord) => Promise<void>;
+  /**
+   * Whether refreshed access tokens are kept (kept-tokens.ts: when an upstream header sends them);
+   * sessions of Elasticsearch's realm always keep theirs. Kept when not said.
+   */
+  readonly keepsAccessToken?: boolean;
 }
 
 const LOCK_MS = 15_000;
@@ -89,7 +94,7 @@ export function createTokenRefresher(options: RefresherOptions) {
           refreshedAt: at,
           tokens: {
             idToken: tokens.idToken || current.tokens.idToken,
-            accessToken: tokens.accessToken ?? current.tokens.accessToken,
+            accessToken: options.keepsAccessToken === false && current.elasticsearchRealm === undefined ? undefined : (tokens.accessToken ?? current.tokens.accessToken),
             refreshToken: tokens.refreshToken ?? refreshToken,
             accessTokenExpiresAt: tokens.expiresIn === undefined ? undefined : at + tokens.expiresIn * 1000,
           },
