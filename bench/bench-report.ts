@@ -43,6 +43,8 @@ export interface NginxSection {
   readonly rows: readonly LatencyRow[];
   /** The target: p99 through gatehouse at most this many times p99 without. */
   readonly maxP99Ratio: number;
+  /** Paths and rounds with answers other than 2xx: the run fails. */
+  readonly problems: readonly string[];
 }
 
 /** Everything a run found. */
@@ -91,6 +93,7 @@ export function nginxMarkdown(nginx: NginxSection, rounds: number): string[] {
     `| path | p50 ms | p90 ms | p99 ms | p99 ÷ no auth (target <= ${nginx.maxP99Ratio}) | generator lag p99 ms |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...nginx.rows.map((row) => `| ${row.name} | ${fixed(row.p50Ms)} | ${fixed(row.p90Ms)} | ${fixed(row.p99Ms)} | ${fixed(row.p99Ratio)} | ${fixed(row.sendLagP99Ms)} |`),
+    ...(nginx.problems.length > 0 ? ['', ...nginx.problems.map((problem) => `- ${problem}`)] : []),
   ];
 }
 

@@ -87,6 +87,7 @@ export async function nginxComparison(
     ],
     rows,
     maxP99Ratio: NGINX_MAX_P99_RATIO,
+    problems: run.problems,
   };
   process.stdout.write(`\n${nginxMarkdown(section, options.rounds).join('\n')}\n`);
   return section;

@@ -176,6 +176,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
     // nginx → gatehouse (the many-users one) → upstream against nginx → upstream, at a fixed rate.
     const nginx = await nginxComparison(manyUsers[0], { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, serverCore: SERVER_CORE, loadCore: LOAD_CORE });
+    if (nginx && nginx.problems.length > 0) failed = true;
     const dir = writeBenchReport({ settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS }, throughput, notes, nginx });
     process.stdout.write(`\nResults and plot: ${dir}\n`);
     if (failed) process.exitCode = 1;
