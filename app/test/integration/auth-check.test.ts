@@ -179,9 +179,16 @@ describe('/oauth2/auth', () => {
   it('A4: fails closed with a fast 503 when the session store cannot be read, never a 200', async () => {
     const store = h.server.deps.store;
     const realGet = store.get;
+    const realRead = store.read;
+    // A store that cannot be read, on both ways in: get, and read (the memory store's same-turn read).
     store.get = async () => {
       throw new StoreUnavailableError('store down');
     };
+    if (realRead) {
+      store.read = () => {
+        throw new StoreUnavailableError('store down');
+      };
+    }
     try {
       const res = await check('', { cookie: alice });
       assert.equal(res.status, 503);
@@ -191,6 +198,7 @@ describe('/oauth2/auth', () => {
       assert.equal(ready.status, 200, 'readiness pings the store, which answers');
     } finally {
       store.get = realGet;
+      store.read = realRead;
     }
     assert.equal((await check('', { cookie: alice })).status, 200);
   });
