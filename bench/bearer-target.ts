@@ -55,7 +55,13 @@ export async function bearerTarget(name: string, minRatio: number, serverCore: n
       { GATEHOUSE_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', GATEHOUSE_IDENTITY_SOURCES: 'session,bearer', GATEHOUSE_CONFIG_FILE: file, GATEHOUSE_CONFIG_RELOAD_INTERVAL: '0' },
     );
     children.push(spawn('taskset', ['-c', String(serverCore), process.execPath, join(root, 'app/src/main.ts')], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
-    for (let i = 0; i < 200 && !(await httpRequest(`${origin}/readyz`).then((r) => r.status === 200, () => false)); i++) await sleep(50);
+    // Up to 30 s, as for the other targets: many gatehouses start at once on one core, on a busy machine slowly.
+    let ready = false;
+    for (let i = 0; i < 600 && !ready; i++) {
+      ready = await httpRequest(`${origin}/readyz`).then((r) => r.status === 200, () => false);
+      if (!ready) await sleep(50);
+    }
+    if (!ready) throw new Error(`${name}: gatehouse never became ready`);
     const token = await clientCredentialsToken(idp.issuer, { clientId: 'ci-job', clientSecret: secret, resource: API, scope: 'api:read' });
     const url = `${origin}/oauth2/auth?allowed_scopes=api:read`;
     const headers = { authorization: `Bearer ${token}` };
