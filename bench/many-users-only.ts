@@ -8,9 +8,12 @@
  *
  *   BENCH_USERS=20000 node bench/many-users-only.ts
  *
- * BENCH_BASE names another checkout whose own many-users target (its seeding, its record format,
- * its server) is loaded in the same rounds; BENCH_PROFILE_DIR makes the gatehouses write CPU
- * profiles (bench/cpu-profile-summary.ts reads them). BENCH_SECONDS and BENCH_ROUNDS as in make bench.
+ * BENCH_USERS may name several counts (100000,1000000): a target for each, in the same rounds.
+ *
+ * BENCH_CHECKOUTS names the checkouts (comma-separated; this one when unset) whose own many-users
+ * targets (their seeding, their record format, their server) are loaded in the same rounds;
+ * BENCH_PROFILE_DIR makes the gatehouses write CPU profiles (bench/cpu-profile-summary.ts reads
+ * them). BENCH_SECONDS and BENCH_ROUNDS as in make bench.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -22,7 +25,7 @@ import { runFixedRate } from './fixed-rate.ts';
 import type { ManyUsersTarget } from './many-users-target.ts';
 import { runWrk } from './wrk.ts';
 
-const USERS = Number(process.env.BENCH_USERS ?? 20_000);
+const USER_COUNTS = (process.env.BENCH_USERS ?? '20000').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 0);
@@ -65,6 +68,7 @@ interface Loaded {
   readonly url: string;
   readonly script?: ManyUsersTarget['script'];
   readonly cookieFile?: string;
+  readonly seed?: ManyUsersTarget['seed'];
   /** gatehouse's (or the bare server's) pid, and redis-server's. */
   readonly pids: readonly number[];
   readonly rows: { rps: number; p99Ms: number; cpuUs: number[]; writes: number }[];
@@ -72,15 +76,15 @@ interface Loaded {
 }
 
 /** Loads `checkout`'s own many-users target, so its sessions are seeded in its own format. */
-async function loadTarget(label: string, checkout: string, children: ChildProcess[], started: ManyUsersTarget[]): Promise<Loaded> {
+async function loadTarget(label: string, checkout: string, users: number, children: ChildProcess[], started: ManyUsersTarget[]): Promise<Loaded> {
   const { manyUsersTarget } = (await import(join(checkout, 'bench/many-users-target.ts'))) as typeof import('./many-users-target.ts');
   const redisBefore = new Set(childrenNamed('redis-server'));
-  const target = await manyUsersTarget(label, undefined, USERS, SERVER_CORE, children, join(checkout, 'app/src/main.ts'));
+  const target = await manyUsersTarget(label, undefined, users, SERVER_CORE, children, join(checkout, 'app/src/main.ts'));
   started.push(target);
   const redisPid = childrenNamed('redis-server').find((pid) => !redisBefore.has(pid));
   const gatehousePid = children.at(-1)?.pid;
   if (redisPid === undefined || gatehousePid === undefined) throw new Error(`${label}: cannot find its processes`);
-  return { label, url: target.url, script: target.script, cookieFile: target.cookieFile, pids: [gatehousePid, redisPid], rows: [], rateRows: [] };
+  return { label, url: target.url, script: target.script, cookieFile: target.cookieFile, seed: target.seed, pids: [gatehousePid, redisPid], rows: [], rateRows: [] };
 }
 
 async function main(): Promise<void> {
@@ -92,8 +96,12 @@ async function main(): Promise<void> {
     children.push(bareChild);
     for (let i = 0; i < 200 && !(await httpRequest(`http://127.0.0.1:${barePort}/`).then((r) => r.status === 200, () => false)); i++) await sleep(50);
     const bare: Loaded = { label: 'bare Node http server', url: `http://127.0.0.1:${barePort}/`, pids: [bareChild.pid as number], rows: [], rateRows: [] };
-    const targets = [bare, await loadTarget(`this checkout, ${USERS.toLocaleString('en-US')} users`, root, children, started)];
-    if (process.env.BENCH_BASE) targets.push(await loadTarget(`${process.env.BENCH_BASE}, ${USERS.toLocaleString('en-US')} users`, process.env.BENCH_BASE, children, started));
+    const targets = [bare];
+    for (const users of USER_COUNTS) {
+      for (const checkout of (process.env.BENCH_CHECKOUTS ?? root).split(',')) {
+        targets.push(await loadTarget(`${checkout === root ? 'this checkout' : checkout}, ${users.toLocaleString('en-US')} users`, checkout, users, children, started));
+      }
+    }
     for (let round = 0; round < ROUNDS; round++) {
       for (const target of targets) {
         const before = target.pids.map(cpuSeconds);
@@ -130,7 +138,12 @@ async function main(): Promise<void> {
       }
     }
     const perRound = targets.slice(1).map((target) => `${target.label}: ${target.rows.map((row) => row.cpuUs.map((us) => us.toFixed(1)).join('+')).join(', ')}`);
-    process.stdout.write(`${lines.join('\n')}\n\nCPU µs per check (gatehouse+redis) by round:\n${perRound.join('\n')}\n`);
+    const seeds = targets.flatMap(({ label, seed }) =>
+      seed === undefined
+        ? []
+        : [`${label}: written in ${seed.seedSeconds.toFixed(1)} s; Redis ${seed.usedMemoryHuman}, ${Math.round(seed.sessionKeyBytes).toLocaleString('en-US')} bytes per session key (MEMORY USAGE), ${Math.round(seed.redisBytesPerSession).toLocaleString('en-US')} per session with its index entries; cookie ${seed.cookieBytes} bytes`],
+    );
+    process.stdout.write(`${lines.join('\n')}\n\nCPU µs per check (gatehouse+redis) by round:\n${perRound.join('\n')}\n\n${seeds.join('\n')}\n`);
   } finally {
     for (const target of started) await target.close();
     await Promise.all(children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve).kill('SIGTERM')) : undefined)));

@@ -12,7 +12,7 @@ import { loadConfig } from '../app/src/config/load-config.ts';
 import { createSessionStore } from '../app/src/session/create-store.ts';
 import { createSealer } from '../app/src/session/seal.ts';
 import { createSessions } from '../app/src/session/sessions.ts';
-import type { SessionRecord } from '../app/src/session/session-record.ts';
+import type { Identity, SessionRecord, SessionTokens } from '../app/src/session/session-record.ts';
 
 /** What a seeding run did. */
 export interface Seeded {
@@ -39,7 +39,40 @@ export interface SeedOptions {
 }
 
 /**
- * Creates `count` sessions, each its own user (sub, user and sid suffixed with its number), and
+ * The template as user `i` would sign in: sub, user name and provider session id suffixed with `-i`
+ * in the identity, its claims and the ID token's payload alike, as that user's own ID token would
+ * carry them. The token's header and signature stay the template's: nothing checks a stored token's
+ * signature, and the record is then what a real sign-in stores (claims read from the ID token, not
+ * kept beside it).
+ */
+function asUser(template: SessionRecord, i: number): { identity: Identity; tokens: SessionTokens } {
+  const { identity, tokens } = template;
+  const renamed = new Map([
+    [identity.sub, `${identity.sub}-${i}`],
+    [identity.user, `${identity.user}-${i}`],
+    ...(template.sid === undefined ? [] : [[template.sid, `${template.sid}-${i}`] as [string, string]]),
+  ]);
+  const rename = (claims: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(claims).map(([name, value]) => [name, ['sub', 'preferred_username', 'sid'].includes(name) ? (renamed.get(value as string) ?? value) : value]));
+  const parts = tokens.idToken.split('.');
+  const idToken =
+    parts.length === 3
+      ? [parts[0], Buffer.from(JSON.stringify(rename(JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8')) as Record<string, unknown>))).toString('base64url'), parts[2]].join('.')
+      : tokens.idToken;
+  return {
+    identity: {
+      ...identity,
+      sub: `${identity.sub}-${i}`,
+      user: `${identity.user}-${i}`,
+      preferredUsername: identity.preferredUsername === undefined ? undefined : (renamed.get(identity.preferredUsername) ?? identity.preferredUsername),
+      claims: rename(identity.claims),
+    },
+    tokens: { ...tokens, idToken },
+  };
+}
+
+/**
+ * Creates `count` sessions, each its own user (sub, user and sid suffixed with its number, asUser), and
  * writes their cookies to `cookieFile`.
  * @throws Error when the template cookie does not resolve to a session
  */
@@ -54,7 +87,7 @@ export async function seedSessions(options: SeedOptions): Promise<Seeded> {
     const resolved = await sessions.resolve(options.templateCookie);
     if (resolved.state !== 'active') throw new Error(`the template session is ${resolved.state}`);
     const template = resolved.record;
-    const { identity, tokens, sid } = template;
+    const { sid } = template;
     const sampleSize = options.sampleSize ?? 200;
     const sampleIds: string[] = [];
     const started = performance.now();
@@ -64,8 +97,8 @@ export async function seedSessions(options: SeedOptions): Promise<Seeded> {
     const worker = async (): Promise<void> => {
       while (next < options.count) {
         const i = next++;
-        const user = { ...identity, sub: `${identity.sub}-${i}`, user: `${identity.user}-${i}` };
-        const { id, setCookie } = await sessions.create(user, tokens, sid === undefined ? undefined : `${sid}-${i}`);
+        const { identity, tokens } = asUser(template, i);
+        const { id, setCookie } = await sessions.create(identity, tokens, sid === undefined ? undefined : `${sid}-${i}`);
         if (sampleIds.length < sampleSize) sampleIds.push(id);
         // "name=value; Path=/; …" → "name=value", what a browser sends back.
         if (!out.write(`${setCookie.slice(0, setCookie.indexOf(';'))}\n`)) await (drained ??= once(out, 'drain').finally(() => (drained = undefined)));
