@@ -23,6 +23,7 @@ import { httpRequest } from '../e2e/support/http-client.ts';
 import { freePorts } from '../e2e/support/ports.ts';
 import { runFixedRate } from './fixed-rate.ts';
 import type { ManyUsersTarget } from './many-users-target.ts';
+import { processCpuMicros } from './process-cpu.ts';
 import { runWrk } from './wrk.ts';
 
 const USER_COUNTS = (process.env.BENCH_USERS ?? '20000').split(',').map(Number);
@@ -33,14 +34,6 @@ const CONNECTIONS = 50;
 const SERVER_CORE = 0;
 const LOAD_CORE = 1;
 const root = join(import.meta.dirname, '..');
-
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // The command name may hold spaces: fields are counted from after its closing parenthesis.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 /** Write system calls a process has made (socket writes included), from /proc/<pid>/io. */
 function writeCalls(pid: number): number {
@@ -104,19 +97,19 @@ async function main(): Promise<void> {
     }
     for (let round = 0; round < ROUNDS; round++) {
       for (const target of targets) {
-        const before = target.pids.map(cpuSeconds);
+        const before = target.pids.map(processCpuMicros);
         const writesBefore = writeCalls(target.pids[0] as number);
         const result = await runWrk(target.url, { seconds: SECONDS, connections: CONNECTIONS, core: LOAD_CORE, script: target.script });
         const requests = result.requestsPerSecond * SECONDS;
-        const cpuUs = target.pids.map((pid, i) => ((cpuSeconds(pid) - (before[i] as number)) * 1e6) / requests);
+        const cpuUs = target.pids.map((pid, i) => (processCpuMicros(pid) - (before[i] as number)) / requests);
         target.rows.push({ rps: result.requestsPerSecond, p99Ms: result.p99Ms, cpuUs, writes: (writeCalls(target.pids[0] as number) - writesBefore) / requests });
         // Reported, not fatal: on a loaded machine a Redis reply can miss its deadline (a 503).
         if (result.non2xx > 0) process.stderr.write(`${target.label}: ${result.non2xx} answers not 2xx\n`);
       }
       for (const target of RATE > 0 ? targets.slice(1) : []) {
-        const before = target.pids.map(cpuSeconds);
+        const before = target.pids.map(processCpuMicros);
         const result = await runFixedRate({ url: target.url, rate: RATE, seconds: SECONDS, connections: CONNECTIONS, cookieFile: target.cookieFile }, LOAD_CORE);
-        const cpuUs = target.pids.map((pid, i) => ((cpuSeconds(pid) - (before[i] as number)) * 1e6) / result.completed);
+        const cpuUs = target.pids.map((pid, i) => (processCpuMicros(pid) - (before[i] as number)) / result.completed);
         target.rateRows.push({ completed: result.completed, p99Ms: result.p99Ms, cpuUs });
         if (result.non2xx > 0 || result.errors > 0) process.stderr.write(`${target.label}: ${result.non2xx} answers not 2xx, ${result.errors} errors\n`);
       }

@@ -20,7 +20,7 @@ interface ProcessStat {
   readonly ticks: number;
 }
 
-function readStat(pid: string): ProcessStat | undefined {
+function readStat(pid: number | string): ProcessStat | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields are counted from after its last ')'.
@@ -32,23 +32,39 @@ function readStat(pid: string): ProcessStat | undefined {
   }
 }
 
-/**
- * CPU microseconds used so far by this process's descendants that are servers (all but wrk).
- */
-export function serverCpuMicros(root = process.pid): number {
+/** Every process, by its parent's pid. */
+function processesByParent(): Map<number, ProcessStat[]> {
   const byParent = new Map<number, ProcessStat[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readStat(entry);
     if (stat) byParent.set(stat.parent, [...(byParent.get(stat.parent) ?? []), stat]);
   }
-  let ticks = 0;
+  return byParent;
+}
+
+/** CPU ticks of the descendants of `root` (and of `root` itself when `withRoot`), skipping processes named in `skip`. */
+function treeTicks(root: number, withRoot: boolean, skip: ReadonlySet<string>): number {
+  const byParent = processesByParent();
+  let ticks = withRoot ? (readStat(root)?.ticks ?? 0) : 0;
   const pending = [root];
   for (let parent = pending.pop(); parent !== undefined; parent = pending.pop()) {
     for (const child of byParent.get(parent) ?? []) {
-      if (!NOT_SERVERS.has(child.name)) ticks += child.ticks;
+      if (!skip.has(child.name)) ticks += child.ticks;
       pending.push(child.pid);
     }
   }
   return ticks * TICK_MICROS;
+}
+
+/**
+ * CPU microseconds used so far by this process's descendants that are servers (all but wrk).
+ */
+export function serverCpuMicros(root = process.pid): number {
+  return treeTicks(root, false, NOT_SERVERS);
+}
+
+/** CPU microseconds used so far by one server and its own processes (nginx's workers, Apache's). */
+export function processCpuMicros(pid: number): number {
+  return treeTicks(pid, true, new Set());
 }

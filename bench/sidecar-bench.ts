@@ -10,9 +10,9 @@
  *
  * Run on its own: node bench/sidecar-bench.ts (BENCH_SECONDS, BENCH_ROUNDS as for make bench).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -21,6 +21,7 @@ import { localGatehouseEnv } from '../e2e/support/gatehouse-env.ts';
 import { httpRequest } from '../e2e/support/http-client.ts';
 import { signInOverHttp } from '../e2e/support/http-login.ts';
 import { freePorts } from '../e2e/support/ports.ts';
+import { processCpuMicros } from './process-cpu.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 
 /** How the run is shaped; the same as the rest of `make bench`. */
@@ -47,18 +48,6 @@ interface Target {
   readonly appCpu: number[];
 }
 
-const TICK_US = 1e6 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
-
-/** utime + stime of a process and its children (nginx's workers), in clock ticks. */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  let ticks = Number(fields[11]) + Number(fields[12]);
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) ticks += cpuTicks(Number(child));
-  }
-  return ticks;
-}
 
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
@@ -153,13 +142,11 @@ export async function runSidecarBench(options: SidecarBenchOptions): Promise<boo
     for (const target of targets) await runWrk(target.url, { ...load, seconds: 2 });
     for (let round = 0; round < options.rounds; round++) {
       for (const target of targets) {
-        const [proxyBefore, appBefore] = [cpuTicks(target.pid), cpuTicks(appPid)];
+        const [proxyBefore, appBefore] = [processCpuMicros(target.pid), processCpuMicros(appPid)];
         const run = await runWrk(target.url, load);
-        // wrk's rate is over its own run of the set length.
-        const requests = run.requestsPerSecond * options.seconds;
         target.runs.push(run);
-        target.cpu.push(((cpuTicks(target.pid) - proxyBefore) * TICK_US) / requests);
-        target.appCpu.push(((cpuTicks(appPid) - appBefore) * TICK_US) / requests);
+        target.cpu.push((processCpuMicros(target.pid) - proxyBefore) / run.requests);
+        target.appCpu.push((processCpuMicros(appPid) - appBefore) / run.requests);
       }
     }
     const base = best(bare.runs);
