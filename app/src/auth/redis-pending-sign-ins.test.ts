@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { startRedisServer, type RedisServerHandle } from '../../../e2e/support/redis-server.ts';
 import { redisTestConfig } from '../../test/support/redis-config.ts';
-import { openRedisLink } from '../http/rate-limit/redis-link.ts';
+import { openRedisLink } from '../session/redis-link.ts';
 import { StoreUnavailableError } from '../session/store.ts';
 import { createRedisPendingSignIns } from './redis-pending-sign-ins.ts';
 

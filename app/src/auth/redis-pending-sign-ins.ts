@@ -5,7 +5,7 @@
  * state beyond it pops the oldest, whose markers the caller deletes. One script, one key, so it
  * runs unchanged on a cluster; the set itself expires when no sign-in has started for a timeout.
  */
-import type { RedisLink } from '../http/rate-limit/redis-link.ts';
+import type { RedisLink } from '../session/redis-link.ts';
 import type { PendingSignIns } from './login-state.ts';
 
 // ARGV: now, the new state's expiry, the state, the bound, the login timeout.

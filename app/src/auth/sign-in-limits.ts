@@ -6,7 +6,7 @@
  */
 import type { Config } from '../config/config.ts';
 import { createMemoryRequestRateLimiter } from '../http/rate-limit/memory-request-rate-limiter.ts';
-import { openRedisLink } from '../http/rate-limit/redis-link.ts';
+import { openRedisLink } from '../session/redis-link.ts';
 import { createRedisRequestRateLimiter } from '../http/rate-limit/redis-request-rate-limiter.ts';
 import type { RequestRateLimiter } from '../http/rate-limit/request-rate-limiter.ts';
 import type { Logger } from '../observability/logger.ts';

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { startRedisServer, type RedisServerHandle } from '../../../../e2e/support/redis-server.ts';
 import { redisTestConfig } from '../../../test/support/redis-config.ts';
 import { StoreUnavailableError } from '../../session/store.ts';
-import { openRedisLink } from './redis-link.ts';
+import { openRedisLink } from '../../session/redis-link.ts';
 import { createRedisRequestRateLimiter } from './redis-request-rate-limiter.ts';
 import { runRequestRateLimiterContract } from './request-rate-limiter.contract.ts';
 

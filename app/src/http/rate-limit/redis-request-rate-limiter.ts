@@ -5,7 +5,7 @@
  * cluster. A Redis that cannot be reached rejects with StoreUnavailableError: the caller answers
  * 503, never an unlimited request.
  */
-import type { RedisLink } from './redis-link.ts';
+import type { RedisLink } from '../../session/redis-link.ts';
 import { ALLOWED, type RateLimits, type RequestRateLimiter } from './request-rate-limiter.ts';
 
 // The window starts with the key's first request and is never extended by later ones; a counter

@@ -5,8 +5,7 @@
  * reached rejects with StoreUnavailableError and the check answers 503, never an unlimited try.
  */
 import type { RedisConfig } from '../../config/config.ts';
-import { createRedisClient, redisSecrets, type RedisClient } from '../../session/redis-client.ts';
-import { createRedisGuard } from '../../session/redis-guard.ts';
+import { openRedisLink } from '../../session/redis-link.ts';
 import { longer, type AttemptKeys, type AttemptLimiter, type AttemptLimits, type AttemptScope, type Blocked } from './attempt-limiter.ts';
 
 // The count and the milliseconds left, in one round trip; a counter without expiry (written by
@@ -31,12 +30,11 @@ interface LimiterScripts {
 
 /** Creates the limiter on its own connection to the session store's Redis. */
 export function createRedisAttemptLimiter(redis: RedisConfig, limits: AttemptLimits): AttemptLimiter {
-  const client: RedisClient = createRedisClient(redis);
+  const { client, guard, close } = openRedisLink(redis);
   client.defineCommand('readCounter', { numberOfKeys: 1, lua: READ_COUNTER });
   client.defineCommand('countFailure', { numberOfKeys: 1, lua: COUNT_FAILURE });
   // defineCommand adds methods that ioredis's types cannot know about.
   const scripts = client as unknown as LimiterScripts;
-  const guard = createRedisGuard(client, { timeoutMs: redis.timeoutMs, secrets: redisSecrets(redis) });
   const keyOf = (scope: AttemptScope, id: string): string => `${redis.keyPrefix}basic-failures:${scope}:${id}`;
 
   const blockOf = async (scope: AttemptScope, id: string | undefined, limit: number): Promise<Blocked | undefined> => {
@@ -59,6 +57,6 @@ export function createRedisAttemptLimiter(redis: RedisConfig, limits: AttemptLim
     async succeeded(keys) {
       await guard.run('limiterReset', () => client.del(keyOf('user', keys.user)));
     },
-    close: () => guard.close(),
+    close,
   };
 }

@@ -1,11 +1,12 @@
 /**
  * One connection to the session store's Redis for the parts that keep counters there (the
- * sign-in rate limit and the index of sign-ins in progress), with the store's guard: every
- * operation settles within GATEHOUSE_REDIS_TIMEOUT or rejects with StoreUnavailableError.
+ * sign-in rate limit, the index of sign-ins in progress, the password sources' attempt limiter),
+ * with the store's guard: every operation settles within GATEHOUSE_REDIS_TIMEOUT or rejects with
+ * StoreUnavailableError.
  */
-import type { RedisConfig } from '../../config/config.ts';
-import { createRedisClient, redisSecrets, type RedisClient } from '../../session/redis-client.ts';
-import { createRedisGuard, type RedisGuard } from '../../session/redis-guard.ts';
+import type { RedisConfig } from '../config/config.ts';
+import { createRedisClient, redisSecrets, type RedisClient } from './redis-client.ts';
+import { createRedisGuard, type RedisGuard } from './redis-guard.ts';
 
 /** A connection, its guard and the configured key prefix. */
 export interface RedisLink {
