@@ -73,3 +73,33 @@ test('lines stay exact for more distinct users and reason lists than it remember
     assert.equal(line.ms, i / 1000);
   });
 });
+
+test('to a destination that takes bytes, a batch is its lines in UTF-8, whatever they hold', () => {
+  const batches: Buffer[] = [];
+  const strings: string[] = [];
+  const log = createCheckLog({ write: (l) => strings.push(l), writeBytes: (b) => batches.push(Buffer.from(b)) }, 'info');
+  const users = ['alice', 'zoë', '名前', '\u2028', 'a"b\\c', '\ud800'];
+  for (const user of users) log({ requestId: 'r-1', status: 200, result: 'allow', reasons: ['no-policy'], user, ms: 0.5 });
+  log({ requestId: 'id with spaces ✓', status: 401, result: 'unauthenticated', reasons: ['session-missing'], user: undefined, ms: 1 });
+  log.flush();
+  assert.equal(strings.length, 0);
+  assert.equal(batches.length, 1);
+  const lines = (batches[0] ?? Buffer.alloc(0)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(lines.slice(0, users.length).map((l) => l.user), users);
+  assert.equal(lines[users.length].requestId, 'id with spaces ✓');
+  // Every byte ASCII: the batch is the same read as Latin-1 or as UTF-8.
+  assert.ok((batches[0] ?? Buffer.alloc(0)).every((byte) => byte < 0x80));
+});
+
+test('a batch is written as soon as it is full, and a line longer than a batch on its own, in order', () => {
+  const written: string[] = [];
+  const log = createCheckLog({ write: (l) => written.push(`text:${l}`), writeBytes: (b) => written.push(`bytes:${b.toString('latin1')}`) }, 'info');
+  for (let i = 0; i < 2000; i++) log({ requestId: `r-${i}`, status: 200, result: 'allow', reasons: ['no-policy'], user: 'u'.repeat(40), ms: 1 });
+  log({ requestId: 'long', status: 200, result: 'allow', reasons: ['no-policy'], user: 'v'.repeat(100_000), ms: 1 });
+  log({ requestId: 'after', status: 200, result: 'allow', reasons: ['no-policy'], user: 'w', ms: 1 });
+  log.flush();
+  const ids = written.flatMap((chunk) => chunk.replace(/^(text|bytes):/, '').trim().split('\n')).map((l) => JSON.parse(l).requestId);
+  assert.deepEqual(ids, [...Array.from({ length: 2000 }, (_, i) => `r-${i}`), 'long', 'after']);
+  assert.ok(written.filter((c) => c.startsWith('bytes:')).length >= 3, 'several full batches');
+  assert.ok(written.some((c) => c.startsWith('text:') && c.includes('v'.repeat(100_000))), 'the long line on its own');
+});

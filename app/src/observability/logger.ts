@@ -29,12 +29,28 @@ export const REDACTED_PATHS: readonly string[] = Object.freeze([
   'clientSecret',
 ]);
 
+/** Standard output as the service log writes to it: lines of text, and the check log's batches as bytes. */
+export interface StdoutDestination extends DestinationStream {
+  /** Queues bytes already encoded (the check log's batches) behind the lines before them. */
+  writeBytes(bytes: Buffer): void;
+  /** Writes everything still queued, before the process exits. */
+  flushSync(): void;
+}
+
 /**
  * Standard output, written asynchronously: lines queue while a write is in progress instead of
- * blocking the event loop. Shutdown flushes what is left.
+ * blocking the event loop. Shutdown flushes what is left. The queue holds bytes, so a batch of
+ * check lines is encoded once and written as it is (a queue of text encodes each batch again to
+ * measure it, to write it and to drop what was written), and every writer shares one queue, so
+ * lines never interleave.
  */
-export function createStdoutDestination(): DestinationStream & { flushSync(): void } {
-  return pino.destination({ dest: 1, sync: false });
+export function createStdoutDestination(): StdoutDestination {
+  const bytes = pino.destination({ dest: 1, sync: false, contentMode: 'buffer' });
+  return {
+    write: (line: string) => bytes.write(Buffer.from(line) as unknown as string),
+    writeBytes: (batch) => bytes.write(batch as unknown as string),
+    flushSync: () => bytes.flushSync(),
+  };
 }
 
 /**
