@@ -1,13 +1,36 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
-import { createTokenMemory, tokenKey } from './token-memory.ts';
+import fc from 'fast-check';
+import { createConnectionKeys, createTokenMemory, tokenKey } from './token-memory.ts';
 
 test('the key is the SHA-256 of the token, never the token', () => {
   const key = tokenKey('secret-token');
   assert.equal(key, createHash('sha256').update('secret-token').digest('base64'));
   assert.ok(!key.includes('secret'));
   assert.notEqual(tokenKey('secret-tokeN'), key);
+});
+
+test("a connection's key is always its current token's: reused while the text repeats, never stale or shared", () => {
+  const keyOf = createConnectionKeys();
+  const first = {};
+  const second = {};
+  const a = 'header.payload.signature-a';
+  const b = 'header.payload.signature-b';
+  assert.equal(keyOf(first, a), tokenKey(a));
+  assert.equal(keyOf(first, `${a.slice(0, 5)}${a.slice(5)}`), tokenKey(a), 'the same text in another string');
+  assert.equal(keyOf(first, b), tokenKey(b), 'a new token on the same connection');
+  assert.equal(keyOf(first, a), tokenKey(a), 'and back');
+  assert.equal(keyOf(second, b), tokenKey(b), 'each connection its own');
+  assert.equal(keyOf(first, a), tokenKey(a));
+  assert.equal(keyOf(undefined, b), tokenKey(b), 'no connection: hashed each time');
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.constantFrom(a, b, `${a}x`, '')), { maxLength: 40 }), (sends) => {
+      const keys = createConnectionKeys();
+      const connections = [{}, {}, {}];
+      for (const [i, text] of sends) assert.equal(keys(connections[i], text), tokenKey(text));
+    }),
+  );
 });
 
 test('a judged token is remembered until its time, synchronously, and judged again after', async () => {

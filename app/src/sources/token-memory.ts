@@ -1,6 +1,7 @@
 /**
  * What a token source remembers about the tokens it has judged, keyed by the token's SHA-256
- * (never the token itself, so a heap dump or a debugger holds no usable credential): a verified
+ * (never the token itself, so the table of answers, which outlives the requests, holds no usable
+ * credential for a heap dump or a debugger to find): a verified
  * token until its `exp`, an introspection answer until its `exp` and never past the configured
  * maximum. A remembered answer comes back synchronously; checks arriving while a token is being
  * judged wait for that one judgement instead of starting their own, so a client sending the same
@@ -30,6 +31,28 @@ export interface TokenMemory<T> {
 /** The key of `token`: its SHA-256, base64. */
 export function tokenKey(token: string): string {
   return hash('sha256', token, 'base64');
+}
+
+/** The key of the token text a connection sent: worked out once while the connection keeps sending it. */
+export type ConnectionKeys = (connection: object | undefined, text: string) => string;
+
+/**
+ * Creates the keys of connections' tokens. A client that keeps its connection and its token (a
+ * machine calling an API in a loop, the sidecar's clients) sends the same text on every request,
+ * and its hash, the larger part of a remembered token's check, need not be worked out again. Each
+ * connection holds its last token's text and key, and only while the connection object lives: the
+ * same text Node holds for the request anyway, kept no longer than the connection that sent it.
+ */
+export function createConnectionKeys(): ConnectionKeys {
+  const last = new WeakMap<object, { readonly text: string; readonly key: string }>();
+  return (connection, text) => {
+    if (connection === undefined) return tokenKey(text);
+    const known = last.get(connection);
+    if (known !== undefined && known.text === text) return known.key;
+    const key = tokenKey(text);
+    last.set(connection, { text, key });
+    return key;
+  };
 }
 
 /**

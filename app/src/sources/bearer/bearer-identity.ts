@@ -4,14 +4,14 @@
  * once), the issuer verifies it (signature, algorithm, `iss`, `aud`, `exp`, `nbf`; UserInfo in the
  * provider's userinfo modes), and the issuer's claims mapping and username prefix make the
  * identity. A verified token is remembered by its SHA-256 until its `exp`, so a client repeating
- * its token costs one hash and one map lookup per check.
+ * its token costs one map lookup per check, and its hash once per connection.
  */
 import type { AppDeps } from '../../deps.ts';
 import { identityFromClaims } from '../../identity/identity-from-claims.ts';
 import { REASONS, type Reason } from '../../policy/reasons.ts';
 import type { Identity } from '../../session/session-record.ts';
 import type { Identified } from '../identified.ts';
-import { createTokenMemory, tokenKey, type Judged } from '../token-memory.ts';
+import { createConnectionKeys, createTokenMemory, tokenKey, type Judged } from '../token-memory.ts';
 import type { BearerReason, BearerResult } from './bearer-types.ts';
 import { isRefused, peekToken } from './peek-token.ts';
 import { canonicalTokenText, isJwsShaped, readBearerToken } from './read-bearer-token.ts';
@@ -49,14 +49,15 @@ function refused(reason: BearerReason, detail?: string): Judged<Identified> {
 
 const NOT_READY = once({ state: 'failed', status: 503, reason: REASONS.idpUnavailable, err: new Error('discovery has not loaded') });
 
-/** Judges Authorization headers: synchronously for a remembered token. */
-export type BearerIdentifier = (header: string | undefined) => Identified | Promise<Identified>;
+/** Judges Authorization headers, sent on `connection` (a socket): synchronously for a remembered token. */
+export type BearerIdentifier = (header: string | undefined, connection?: object) => Identified | Promise<Identified>;
 
 /** Creates the identifier and starts fetching the issuers' keys. */
 export function createBearerIdentifier(deps: Pick<AppDeps, 'config' | 'idp' | 'identity' | 'logger' | 'now' | 'outbound' | 'lifecycle'>): BearerIdentifier {
   const { now } = deps;
   const issuers = createTokenIssuers(deps);
   const memory = createTokenMemory<Identified>(deps.config.bearer?.cacheSize ?? DEFAULT_REMEMBERED, now);
+  const keyOf = createConnectionKeys();
   let fingerprint = deps.identity.current().fingerprint;
 
   const identityOf = async (issuer: TokenIssuer, result: Extract<BearerResult, { ok: true }>): Promise<Judged<Identified>> => {
@@ -94,16 +95,17 @@ export function createBearerIdentifier(deps: Pick<AppDeps, 'config' | 'idp' | 'i
     return identityOf(issuer, result);
   };
 
-  return (header) => {
+  return (header, connection) => {
     // A reloaded claims mapping makes every remembered identity stale.
     const current = deps.identity.current().fingerprint;
     if (current !== fingerprint) {
       memory.clear();
       fingerprint = current;
     }
-    // The hot path: a token sent as it was when first judged costs one hash and one lookup.
+    // The hot path: a token sent as it was when first judged costs one hash and one lookup (the
+    // hash only once while its connection keeps sending it).
     const text = canonicalTokenText(header);
-    const quickKey = text === undefined ? undefined : tokenKey(text);
+    const quickKey = text === undefined ? undefined : keyOf(connection, text);
     const known = quickKey === undefined ? undefined : memory.peek(quickKey);
     if (known !== undefined) return known;
     const read = readBearerToken(header);

@@ -26,6 +26,6 @@ export function createBearerSource(deps: AppDeps): IdentitySource {
       const header = req.headers.authorization;
       return hasBearerScheme(header) && (!shared || isJwsShaped(bearerTokenOf(header) ?? ''));
     },
-    identify: (req) => identify(req.headers.authorization),
+    identify: (req) => identify(req.headers.authorization, req.socket),
   };
 }

@@ -17,7 +17,7 @@ import { issuerMetadata } from '../bearer/issuer-metadata.ts';
 import { isRefused, peekToken } from '../bearer/peek-token.ts';
 import { canonicalTokenText, isJwsShaped, readBearerToken } from '../bearer/read-bearer-token.ts';
 import type { Identified } from '../identified.ts';
-import { createTokenMemory, tokenKey, type Judged } from '../token-memory.ts';
+import { createConnectionKeys, createTokenMemory, tokenKey, type Judged } from '../token-memory.ts';
 import { checkActiveToken } from './active-token.ts';
 import { createAuthenticator } from './client-authentication.ts';
 import { introspect, type IntrospectionAnswer } from './introspect.ts';
@@ -70,13 +70,14 @@ function createIntrospector(settings: IssuerSettings, deps: Deps): Introspector 
 }
 
 /** Judges Authorization headers: synchronously for a remembered token. */
-export type IntrospectionIdentifier = (header: string | undefined) => Identified | Promise<Identified>;
+export type IntrospectionIdentifier = (header: string | undefined, connection?: object) => Identified | Promise<Identified>;
 
 /** Creates the identifier for the issuers that introspect. */
 export function createIntrospectionIdentifier(deps: Deps): IntrospectionIdentifier {
   const { now } = deps;
   const introspectors = (deps.config.bearer?.issuers ?? []).filter((issuer) => issuer.introspection).map((issuer) => createIntrospector(issuer, deps));
   const memory = createTokenMemory<Identified>(deps.config.bearer?.cacheSize ?? 10_000, now);
+  const keyOf = createConnectionKeys();
   let fingerprint = deps.identity.current().fingerprint;
 
   const identified = async (introspector: Introspector, members: Readonly<Record<string, unknown>>): Promise<Judged<Identified>> => {
@@ -115,14 +116,14 @@ export function createIntrospectionIdentifier(deps: Deps): IntrospectionIdentifi
     return { value: { state: 'unauthenticated', reason: REASONS.tokenInactive }, until: now() + INACTIVE_REMEMBER_MS };
   };
 
-  return (header) => {
+  return (header, connection) => {
     const current = deps.identity.current().fingerprint;
     if (current !== fingerprint) {
       memory.clear();
       fingerprint = current;
     }
     const text = canonicalTokenText(header);
-    const quickKey = text === undefined ? undefined : tokenKey(text);
+    const quickKey = text === undefined ? undefined : keyOf(connection, text);
     const known = quickKey === undefined ? undefined : memory.peek(quickKey);
     if (known !== undefined) return known;
     const read = readBearerToken(header);
