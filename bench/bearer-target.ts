@@ -54,7 +54,9 @@ export async function bearerTarget(name: string, minRatio: number, serverCore: n
       { issuer: idp.issuer, clientSecret: secret, origin, port, metricsPort },
       { GATEHOUSE_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', GATEHOUSE_IDENTITY_SOURCES: 'session,bearer', GATEHOUSE_CONFIG_FILE: file, GATEHOUSE_CONFIG_RELOAD_INTERVAL: '0' },
     );
-    children.push(spawn('taskset', ['-c', String(serverCore), process.execPath, join(root, 'app/src/main.ts')], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
+    // BENCH_PROFILE_DIR: the gatehouse writes a V8 CPU profile there when it exits (see docs/performance.md).
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    children.push(spawn('taskset', ['-c', String(serverCore), process.execPath, ...profile, join(root, 'app/src/main.ts')], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'inherit'] }));
     // Up to 30 s, as for the other targets: many gatehouses start at once on one core, on a busy machine slowly.
     let ready = false;
     for (let i = 0; i < 600 && !ready; i++) {
