@@ -119,8 +119,10 @@ export async function runSidecarBench(options: SidecarBenchOptions): Promise<boo
     const nginxPid = pinned(['nginx', '-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-e', 'stderr']);
     // A route policy on the path: the check does what it does for a protected app.
     writeFileSync(join(dir, 'gatehouse.yaml'), 'sidecar:\n  routes:\n    - { path: /, policy: "allowed_groups=admins" }\n');
+    // BENCH_PROFILE_DIR: the gatehouse writes a V8 CPU profile there when it exits (see docs/performance.md).
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
     const gatehousePid = pinned(
-      [process.execPath, join(root, 'app/src/main.ts')],
+      [process.execPath, ...profile, join(root, 'app/src/main.ts')],
       localGatehouseEnv(
         { issuer: idp.issuer, clientSecret: secret, origin, port: gatehousePort, metricsPort },
         { GATEHOUSE_UPSTREAM: `http://127.0.0.1:${upstreamPort}`, GATEHOUSE_CONFIG_FILE: join(dir, 'gatehouse.yaml'), GATEHOUSE_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' },
