@@ -126,3 +126,71 @@ describe('the proxied exchange', () => {
     assert.equal(lines[0]?.requestId, 'id-test');
   });
 });
+
+describe('a kept-alive connection the app closes under a request', () => {
+  // One connection in the pool: a request sent again must open a new one.
+  let app: Server;
+  let proxy: Server;
+  let pool: Pool;
+  let port = 0;
+  const attempts = new Map<string, number>();
+  const served = new WeakMap<object, number>();
+
+  before(async () => {
+    app = createServer((req: IncomingMessage, res: ServerResponse) => {
+      const path = req.url ?? '';
+      const before = served.get(req.socket) ?? 0;
+      served.set(req.socket, before + 1);
+      attempts.set(path, (attempts.get(path) ?? 0) + 1);
+      // As an app whose idle timeout closed the connection just as the request arrived.
+      if ((path.startsWith('/reset-if-reused') && before > 0) || path.startsWith('/always-reset')) {
+        req.socket.destroy();
+        return;
+      }
+      req.resume();
+      res.end('fresh');
+    });
+    pool = new Pool(`http://127.0.0.1:${await listen(app)}`, { connections: 1, pipelining: 1 });
+    const forward = createForward(pool, createLogger('warn', { write: () => true }));
+    proxy = createServer((req, res) => forward(req, res, original(req), [], 'id-test'));
+    port = await listen(proxy);
+  });
+
+  after(async () => {
+    proxy.closeAllConnections();
+    app.closeAllConnections();
+    await Promise.all([once(proxy.close(), 'close'), once(app.close(), 'close'), pool.close()]);
+  });
+
+  it('sends a bodiless idempotent request once more, on a new connection', async () => {
+    for (const method of ['GET', 'HEAD', 'DELETE']) {
+      // A GET first, so that the pool's one connection has served a request before this one.
+      assert.equal(await (await fetch(`http://127.0.0.1:${port}/reset-if-reused-warm-${method}`)).text(), 'fresh');
+      const path = `/reset-if-reused-${method}`;
+      const answer = await fetch(`http://127.0.0.1:${port}${path}`, { method });
+      assert.equal(answer.status, 200, method);
+      await answer.arrayBuffer();
+      assert.equal(attempts.get(path), 2, `${method}: the closed connection, then a new one`);
+    }
+  });
+
+  it('answers 502 for a request with a body or of a method that is not idempotent, sent once', async () => {
+    await (await fetch(`http://127.0.0.1:${port}/reset-if-reused-warm2`)).text();
+    const posted = await fetch(`http://127.0.0.1:${port}/reset-if-reused-post`, { method: 'POST', body: 'x=1' });
+    assert.equal(posted.status, 502);
+    await posted.arrayBuffer();
+    assert.equal(attempts.get('/reset-if-reused-post'), 1);
+    await (await fetch(`http://127.0.0.1:${port}/reset-if-reused-warm3`)).text();
+    const patched = await fetch(`http://127.0.0.1:${port}/reset-if-reused-patch`, { method: 'PATCH' });
+    assert.equal(patched.status, 502);
+    await patched.arrayBuffer();
+    assert.equal(attempts.get('/reset-if-reused-patch'), 1);
+  });
+
+  it('sends a request at most twice', async () => {
+    const answer = await fetch(`http://127.0.0.1:${port}/always-reset`);
+    assert.equal(answer.status, 502);
+    await answer.arrayBuffer();
+    assert.equal(attempts.get('/always-reset'), 2);
+  });
+});
