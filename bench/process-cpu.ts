@@ -68,3 +68,33 @@ export function serverCpuMicros(root = process.pid): number {
 export function processCpuMicros(pid: number): number {
   return treeTicks(pid, true, new Set());
 }
+
+/** CPU microseconds so far of each server process (this process's descendants but wrk), by pid. */
+export function serverCpuByProcess(root = process.pid): Map<number, { readonly name: string; readonly micros: number }> {
+  const byParent = processesByParent();
+  const out = new Map<number, { readonly name: string; readonly micros: number }>();
+  const pending = [root];
+  for (let parent = pending.pop(); parent !== undefined; parent = pending.pop()) {
+    for (const child of byParent.get(parent) ?? []) {
+      if (!NOT_SERVERS.has(child.name)) out.set(child.pid, { name: child.name, micros: child.ticks * TICK_MICROS });
+      pending.push(child.pid);
+    }
+  }
+  return out;
+}
+
+/**
+ * What the servers use while none is loaded, over `ms`: each process above a hundredth of a core,
+ * as shares of a core. Every row's CPU per request includes it, and a busy idle server slows them all.
+ */
+export async function idleServerLoad(ms: number, root = process.pid): Promise<Array<{ readonly pid: number; readonly name: string; readonly share: number }>> {
+  const before = serverCpuByProcess(root);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const after = serverCpuByProcess(root);
+  const busy: Array<{ pid: number; name: string; share: number }> = [];
+  for (const [pid, { name, micros }] of after) {
+    const share = (micros - (before.get(pid)?.micros ?? 0)) / (ms * 1000);
+    if (share >= 0.01) busy.push({ pid, name, share });
+  }
+  return busy.sort((a, b) => b.share - a.share);
+}

@@ -25,7 +25,7 @@ import { runSidecarBench } from './sidecar-bench.ts';
 import { runWrk, type WrkResult, type WrkScript } from './wrk.ts';
 import { bearerTarget } from './bearer-target.ts';
 import { throughputMarkdown, writeBenchReport, type ThroughputRow } from './bench-report.ts';
-import { serverCpuMicros } from './process-cpu.ts';
+import { idleServerLoad, serverCpuMicros } from './process-cpu.ts';
 import type { ManyUsersTarget } from './many-users-target.ts';
 import { manyUsersNotes, manyUsersTargets, millionKeepsUp, nginxComparison } from './production-shape.ts';
 import { apachePeer, apachePeerNotes } from './apache-peer.ts';
@@ -33,6 +33,8 @@ import { apachePeer, apachePeerNotes } from './apache-peer.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
+/** The load before each measured run. */
+const WARM_UP_SECONDS = Math.min(2, SECONDS);
 /** Exporting a span for every check has a price; the floor catches it growing out of proportion. */
 const TRACED_MIN_RATIO = 0.2;
 const SERVER_CORE = 0;
@@ -138,12 +140,19 @@ async function main(): Promise<void> {
       ...(await manyUsersTargets(children, manyUsers)),
     ];
     const load = { seconds: SECONDS, connections: CONNECTIONS, core: LOAD_CORE };
+    // Every row's CPU per request counts all servers: what they use unloaded is printed, so a busy one shows.
+    const idle = await idleServerLoad(Math.min(5, SECONDS) * 1000);
+    process.stdout.write(`Servers at rest: ${idle.length === 0 ? 'none above 1 % of a core' : idle.map((p) => `${p.name} (pid ${p.pid}) ${(100 * p.share).toFixed(1)} %`).join(', ')}\n`);
     // Warm-up: JIT and connection setup are not what is measured.
-    for (const target of targets) await runWrk(target.url, { ...load, seconds: 2, headers: target.headers, script: target.script });
+    for (const target of targets) await runWrk(target.url, { ...load, seconds: WARM_UP_SECONDS, headers: target.headers, script: target.script });
     // CPU per request of the servers in each run (process-cpu.ts): what a request costs, however busy the machine.
     const cpu = new Map<Target, number[]>(targets.map((target) => [target, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const target of targets) {
+        // Each target sat idle while the others were loaded (two minutes in a full run), long enough
+        // for V8 to shrink its heap and drop optimised code: a short load first, so that every row
+        // is measured in the steady state the bare server reaches at once.
+        await runWrk(target.url, { ...load, seconds: WARM_UP_SECONDS, headers: target.headers, script: target.script });
         const before = serverCpuMicros();
         const run = await runWrk(target.url, { ...load, headers: target.headers, script: target.script });
         cpu.get(target)?.push((serverCpuMicros() - before) / run.requests);
