@@ -32,6 +32,9 @@ const FLUSH_AT_BYTES = 64 * 1024;
 const BATCH_BYTES = FLUSH_AT_BYTES + 16 * 1024;
 /** Distinct users and reason lists whose JSON text is remembered; the memory starts over beyond. */
 const REMEMBERED_TEXTS = 4096;
+/** A character JSON text may hold that is not ASCII. */
+const NOT_ASCII = /[^\x00-\x7f]/;
+const NOT_ASCII_ALL = /[^\x00-\x7f]/g;
 /** Text that is its own JSON string body: request ids as requestIdOf makes or accepts them. */
 const PLAIN = /^[A-Za-z0-9._:-]{0,128}$/;
 
@@ -44,7 +47,9 @@ export interface CheckLog {
 
 /** JSON text of `value` in ASCII only: every other character as its \\u escape, which JSON reads back the same. */
 function asciiJson(value: string | readonly string[]): string {
-  return JSON.stringify(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const json = JSON.stringify(value);
+  // Nearly every user name is ASCII already: tested first, rewritten only when it is not.
+  return NOT_ASCII.test(json) ? json.replace(NOT_ASCII_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : json;
 }
 
 /** JSON texts of recurring values, bounded: a user or a reason list is encoded once, not per check. */
