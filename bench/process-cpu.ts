@@ -43,44 +43,37 @@ function processesByParent(): Map<number, ProcessStat[]> {
   return byParent;
 }
 
-/** CPU ticks of the descendants of `root` (and of `root` itself when `withRoot`), skipping processes named in `skip`. */
-function treeTicks(root: number, withRoot: boolean, skip: ReadonlySet<string>): number {
+/** The descendants of `root`, skipping (but walking through) processes named in `skip`. */
+function descendants(root: number, skip: ReadonlySet<string>): ProcessStat[] {
   const byParent = processesByParent();
-  let ticks = withRoot ? (readStat(root)?.ticks ?? 0) : 0;
+  const found: ProcessStat[] = [];
   const pending = [root];
   for (let parent = pending.pop(); parent !== undefined; parent = pending.pop()) {
     for (const child of byParent.get(parent) ?? []) {
-      if (!skip.has(child.name)) ticks += child.ticks;
+      if (!skip.has(child.name)) found.push(child);
       pending.push(child.pid);
     }
   }
-  return ticks * TICK_MICROS;
+  return found;
 }
+
+const ticksOf = (stats: readonly ProcessStat[]): number => stats.reduce((sum, stat) => sum + stat.ticks, 0);
 
 /**
  * CPU microseconds used so far by this process's descendants that are servers (all but wrk).
  */
 export function serverCpuMicros(root = process.pid): number {
-  return treeTicks(root, false, NOT_SERVERS);
+  return ticksOf(descendants(root, NOT_SERVERS)) * TICK_MICROS;
 }
 
 /** CPU microseconds used so far by one server and its own processes (nginx's workers, Apache's). */
 export function processCpuMicros(pid: number): number {
-  return treeTicks(pid, true, new Set());
+  return ((readStat(pid)?.ticks ?? 0) + ticksOf(descendants(pid, new Set()))) * TICK_MICROS;
 }
 
 /** CPU microseconds so far of each server process (this process's descendants but wrk), by pid. */
 export function serverCpuByProcess(root = process.pid): Map<number, { readonly name: string; readonly micros: number }> {
-  const byParent = processesByParent();
-  const out = new Map<number, { readonly name: string; readonly micros: number }>();
-  const pending = [root];
-  for (let parent = pending.pop(); parent !== undefined; parent = pending.pop()) {
-    for (const child of byParent.get(parent) ?? []) {
-      if (!NOT_SERVERS.has(child.name)) out.set(child.pid, { name: child.name, micros: child.ticks * TICK_MICROS });
-      pending.push(child.pid);
-    }
-  }
-  return out;
+  return new Map(descendants(root, NOT_SERVERS).map((stat) => [stat.pid, { name: stat.name, micros: stat.ticks * TICK_MICROS }]));
 }
 
 /**

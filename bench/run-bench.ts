@@ -143,15 +143,14 @@ async function main(): Promise<void> {
     // Every row's CPU per request counts all servers: what they use unloaded is printed, so a busy one shows.
     const idle = await idleServerLoad(Math.min(5, SECONDS) * 1000);
     process.stdout.write(`Servers at rest: ${idle.length === 0 ? 'none above 1 % of a core' : idle.map((p) => `${p.name} (pid ${p.pid}) ${(100 * p.share).toFixed(1)} %`).join(', ')}\n`);
-    // Warm-up: JIT and connection setup are not what is measured.
-    for (const target of targets) await runWrk(target.url, { ...load, seconds: WARM_UP_SECONDS, headers: target.headers, script: target.script });
     // CPU per request of the servers in each run (process-cpu.ts): what a request costs, however busy the machine.
     const cpu = new Map<Target, number[]>(targets.map((target) => [target, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const target of targets) {
-        // Each target sat idle while the others were loaded (two minutes in a full run), long enough
-        // for V8 to shrink its heap and drop optimised code: a short load first, so that every row
-        // is measured in the steady state the bare server reaches at once.
+        // JIT and connection setup are not what is measured; nor is coming back from sitting idle
+        // while the others were loaded (two minutes in a full run), long enough for V8 to shrink its
+        // heap and drop optimised code: a short load first, so that every row is measured in the
+        // steady state the bare server reaches at once.
         await runWrk(target.url, { ...load, seconds: WARM_UP_SECONDS, headers: target.headers, script: target.script });
         const before = serverCpuMicros();
         const run = await runWrk(target.url, { ...load, headers: target.headers, script: target.script });

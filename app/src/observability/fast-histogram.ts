@@ -5,6 +5,7 @@
  * way it reads prom-client's own histograms, so the exposition is the same text.
  */
 import type { Registry } from 'prom-client';
+import { labelKey } from './tally.ts';
 
 /** One label set's series: observing adds to its buckets, sum and count. */
 export interface HistogramSeries {
@@ -65,7 +66,7 @@ export function createFastHistogram<L extends string>(options: {
   const series = new Map<string, Series>();
   const seriesOf = (labels: Readonly<Record<L, string>>): Series => {
     // Asked once per distinct label set by each caller, which then keeps the series.
-    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const key = labelKey(labels);
     let known = series.get(key);
     if (known === undefined) {
       known = new Series(Object.freeze({ ...labels }), buckets);

@@ -18,13 +18,18 @@ export interface Tally<L extends string> {
   flush(): void;
 }
 
+/** One key per label set, whatever order its labels were written in: for maps of counts and series. */
+export function labelKey(labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
 /** Creates a tally for `counter`. */
 export function createTally<L extends string>(counter: Counter<L>): Tally<L> {
   const pending = new Map<string, { readonly labels: Readonly<Record<L, string>>; count: number }>();
   return {
     countOf(labels) {
       // Asked once per distinct label set by each caller, which then keeps the count.
-      const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+      const key = labelKey(labels);
       let entry = pending.get(key);
       if (entry === undefined) {
         entry = { labels: Object.freeze({ ...labels }), count: 0 };
